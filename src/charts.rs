@@ -1,0 +1,616 @@
+//! Charts: GRZ 1993's Figures A-D and new charts, drawn with plotters into SVG and PNG with a
+//! bundled font, so the files are byte-identical on every machine. Every chart draws its
+//! uncertainty as a band or error bars, marks single-source and gap-filled values, and carries a
+//! source line. The table behind each chart is exported too (`chart_tables`).
+
+use crate::error::{Error, Result};
+use crate::export::{Cell, Field, FieldType, Table};
+use crate::model::{fmt_thousands, Period, Unit};
+use crate::pipeline::Analysis;
+use crate::reconcile::Reconciled;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use std::path::Path;
+use std::sync::Once;
+
+pub const NAMES: &[&str] = &[
+    "figure-a",
+    "figure-b",
+    "figure-c",
+    "figure-d",
+    "mortality-rate",
+    "estimates-vs-archives",
+    "sources-camps-population",
+    "sources-deaths",
+    "convictions-death-sentences",
+    "prisons-quarterly",
+    "special-settlements",
+    "colonies-gender",
+];
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Format {
+    Svg,
+    Png,
+    All,
+}
+
+impl Format {
+    pub fn parse(s: &str) -> Option<Format> {
+        match s {
+            "svg" => Some(Format::Svg),
+            "png" => Some(Format::Png),
+            "all" => Some(Format::All),
+            _ => None,
+        }
+    }
+}
+
+const W: u32 = 1100;
+const H: u32 = 650;
+static FONT: &[u8] = include_bytes!("../assets/DejaVuSans.ttf");
+static INIT: Once = Once::new();
+
+fn init_font() {
+    INIT.call_once(|| {
+        let _ = plotters::style::register_font("sans-serif", FontStyle::Normal, FONT);
+    });
+}
+
+/// Okabe-Ito colour-blind-safe palette.
+pub const PALETTE: [RGBColor; 7] = [RGBColor(0, 114, 178), RGBColor(230, 159, 0), RGBColor(0, 158, 115), RGBColor(204, 121, 167), RGBColor(213, 94, 0), RGBColor(86, 180, 233), RGBColor(0, 0, 0)];
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Style {
+    /// Line with a shaded low-high band.
+    Band,
+    /// Points with vertical error bars.
+    ErrorBars,
+    /// Points only (one source's printed values).
+    Points,
+}
+
+#[derive(Debug, Clone)]
+pub struct Pt {
+    pub period: Period,
+    pub x: f64,
+    pub value: f64,
+    pub low: f64,
+    pub high: f64,
+    pub single: bool,
+    pub gap_filled: bool,
+    pub sources: String,
+    pub flags: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Layer {
+    pub label: String,
+    pub style: Style,
+    pub points: Vec<Pt>,
+    pub panel: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct Chart {
+    pub name: &'static str,
+    pub title: String,
+    pub y_labels: Vec<String>,
+    pub units: Vec<Unit>,
+    pub layers: Vec<Layer>,
+    pub x_range: (f64, f64),
+    pub note: String,
+    pub log: bool,
+    /// For the estimates chart: row labels (category axis).
+    pub rows: Vec<String>,
+}
+
+fn pt(r: &Reconciled, x: f64) -> Pt {
+    Pt {
+        period: r.period,
+        x,
+        value: r.value,
+        low: r.low,
+        high: r.high,
+        single: r.flags.iter().any(|f| f == "single-source"),
+        gap_filled: r.flags.iter().any(|f| f == "gap-filled"),
+        sources: r.sources.join(";"),
+        flags: r.flags_text(),
+    }
+}
+
+/// Reconciled 1 January stocks (or yearly flows) of a series, no category, within years.
+fn yearly(an: &Analysis, series: &str, y0: i32, y1: i32) -> Vec<Pt> {
+    let mut v = yearly_kind(an, series, y0, y1, true);
+    v.extend(yearly_kind(an, series, y0, y1, false));
+    v
+}
+
+fn yearly_kind(an: &Analysis, series: &str, y0: i32, y1: i32, stock: bool) -> Vec<Pt> {
+    an.reconciled
+        .iter()
+        .filter(|r| r.series == series && r.category.is_empty() && r.period.start.y >= y0 && r.period.start.y <= y1)
+        .filter(|r| if stock { r.period.is_instant() && r.period.start.m == 1 && r.period.start.d == 1 } else { r.period == Period::year(r.period.start.y) })
+        .map(|r| pt(r, r.period.start.y as f64 + if stock { 0.0 } else { 0.5 }))
+        .collect()
+}
+
+fn layer(label: &str, style: Style, points: Vec<Pt>, panel: usize) -> Layer {
+    Layer { label: label.into(), style, points, panel }
+}
+
+fn sources_of(layers: &[Layer]) -> String {
+    let mut s: Vec<String> = layers.iter().flat_map(|l| l.points.iter().flat_map(|p| p.sources.split(';').map(|x| x.to_string()))).filter(|x| !x.is_empty()).collect();
+    s.sort();
+    s.dedup();
+    s.join(", ")
+}
+
+pub fn build_charts(an: &Analysis) -> Vec<Chart> {
+    let mut out = Vec::new();
+    let mk = |name: &'static str, title: &str, y: &str, unit: Unit, layers: Vec<Layer>, x: (f64, f64), note: &str| Chart { name, title: title.into(), y_labels: vec![y.into()], units: vec![unit], layers, x_range: x, note: note.into(), log: false, rows: vec![] };
+
+    // Figure A
+    let mut ss = an.reconciled.iter().filter(|r| r.series == "special_settlements.population" && r.category.is_empty() && r.period.is_instant() && (1935..=1940).contains(&r.period.start.y)).map(|r| pt(r, r.period.start.year_f())).collect::<Vec<_>>();
+    ss.sort_by(|a, b| a.x.total_cmp(&b.x));
+    out.push(mk(
+        "figure-a",
+        "Figure A. Camp, colony and 'kulak' exile populations, USSR, 1935-1940",
+        "persons",
+        Unit::Persons,
+        vec![layer("Camps (ITL), 1 January", Style::Band, yearly(an, "camps.population", 1935, 1941), 0), layer("Colonies (ITK), 1 January", Style::Band, yearly(an, "colonies.population", 1935, 1941), 0), layer("Colonies + prisons (printed together), 1 January", Style::Band, yearly(an, "colonies_prisons.population", 1935, 1941), 0), layer("Special settlers ('kulak' exiles)", Style::Band, ss, 0)],
+        (1934.8, 1941.2),
+        "Special settlers are counted on 31 December in the source read (plotted at that date).",
+    ));
+
+    // Figure B: counts and share, two panels
+    let mut b = mk(
+        "figure-b",
+        "Figure B. 'Counter-revolutionaries' in the camps, 1 January 1934-1953",
+        "persons",
+        Unit::Persons,
+        vec![layer("Counter-revolutionaries in camps", Style::ErrorBars, yearly(an, "camps.counterrevolutionaries", 1934, 1953), 0), layer("Camp population", Style::Band, yearly(an, "camps.population", 1934, 1953), 0), layer("Share of the camp population", Style::ErrorBars, yearly(an, "camps.counterrevolutionaries_share", 1934, 1953), 1)],
+        (1933.5, 1953.5),
+        "Where sources print a share that disagrees with their own counts, the range spans both.",
+    );
+    b.y_labels.push("percent".into());
+    b.units.push(Unit::Percent);
+    out.push(b);
+
+    out.push(mk(
+        "figure-c",
+        "Figure C. Camp and colony populations, 1 January 1934-1953",
+        "persons",
+        Unit::Persons,
+        vec![layer("Camps (ITL)", Style::Band, yearly(an, "camps.population", 1934, 1953), 0), layer("Colonies (ITK)", Style::Band, yearly(an, "colonies.population", 1934, 1953), 0), layer("Colonies + prisons (printed together)", Style::Band, yearly(an, "colonies_prisons.population", 1934, 1953), 0), layer("Camps + colonies", Style::Band, yearly(an, "gulag.population", 1934, 1953), 0)],
+        (1933.5, 1953.5),
+        "",
+    ));
+
+    out.push(mk(
+        "figure-d",
+        "Figure D. Movement of the camp population, 1934-1953",
+        "persons per year",
+        Unit::Persons,
+        vec![
+            layer("Arrivals", Style::ErrorBars, yearly(an, "camps.arrivals", 1934, 1953), 0),
+            layer("Releases", Style::ErrorBars, yearly(an, "camps.releases", 1934, 1953), 0),
+            layer("Deaths in camps", Style::ErrorBars, yearly(an, "camps.deaths", 1934, 1953), 0),
+            layer("Escapes", Style::ErrorBars, yearly(an, "camps.escapes", 1934, 1953), 0),
+            layer("Deaths, whole GULAG (GARF report)", Style::Band, yearly(an, "gulag.deaths", 1934, 1953), 0),
+        ],
+        (1933.5, 1954.0),
+        "The yearly camp movement table (GARF f. 9414 op. 1 d. 1155) has not been read in any copy yet: see docs/wanted.md.",
+    ));
+
+    out.push(mk(
+        "mortality-rate",
+        "Deaths per 1,000 person-years, GULAG 1930-1956 (95% interval)",
+        "deaths per 1,000 person-years",
+        Unit::Per1000,
+        vec![
+            layer("Whole system: GULAG deaths / mean of 1 January camp + colony stocks", Style::Band, yearly(an, "gulag.death_rate", 1930, 1956), 0),
+            layer("Camps only: camp deaths / mean camp stock", Style::Band, yearly(an, "camps.death_rate", 1930, 1956), 0),
+            layer("As printed: percent of average population x 10 (source's own denominator)", Style::Points, an.reconciled.iter().filter(|r| r.series == "gulag.mortality_rate" && r.category.is_empty() && r.period == Period::year(r.period.start.y)).map(|r| {
+                let mut p = pt(r, r.period.start.y as f64 + 0.5);
+                p.value *= 10.0;
+                p.low *= 10.0;
+                p.high *= 10.0;
+                p
+            }).collect(), 0),
+        ],
+        (1929.5, 1957.0),
+        "Exposure is the mean of consecutive 1 January stocks; intervals from 10,000 seeded Monte Carlo draws.",
+    ));
+
+    // sources overlay: each source's printed values
+    for (name, series, title, stock) in [("sources-camps-population", "camps.population", "What each source says: camp population on 1 January", true), ("sources-deaths", "gulag.deaths", "What each source says: deaths in the GULAG by year", false)] {
+        let mut by_src: std::collections::BTreeMap<String, Vec<Pt>> = Default::default();
+        for o in an.observations.iter().filter(|o| o.series == series && o.category.is_empty() && o.evidence == crate::model::Evidence::Printed) {
+            let ok = if stock { o.period.is_instant() } else { o.period == Period::year(o.period.start.y) };
+            if !ok {
+                continue;
+            }
+            let x = o.period.start.year_f() + if stock { 0.0 } else { 0.5 };
+            by_src.entry(o.source_id.clone()).or_default().push(Pt { period: o.period, x, value: o.value, low: o.value, high: o.value, single: false, gap_filled: false, sources: o.source_id.clone(), flags: String::new() });
+        }
+        let mut layers: Vec<Layer> = vec![layer("Reconciled range", Style::Band, yearly_kind(an, series, 1900, 2000, stock), 0)];
+        for (s, pts) in by_src {
+            layers.push(layer(&s, Style::Points, pts, 0));
+        }
+        let xs: Vec<f64> = layers.iter().flat_map(|l| l.points.iter().map(|p| p.x)).collect();
+        let (x0, x1) = (xs.iter().cloned().fold(f64::INFINITY, f64::min), xs.iter().cloned().fold(f64::NEG_INFINITY, f64::max));
+        let xr = if xs.is_empty() { (1930.0, 1955.0) } else { (x0.floor() - 0.5, x1.ceil() + 0.5) };
+        out.push(mk(name, title, "persons", Unit::Persons, layers, xr, "Each marker is one source's printed figure; the band is the reconciled range."));
+    }
+
+    // convictions and death sentences
+    let cat_layer = |series: &str, cat: &str, label: &str| {
+        layer(label, Style::Points, an.reconciled.iter().filter(|r| r.series == series && r.category == cat && r.period == Period::year(r.period.start.y)).map(|r| pt(r, r.period.start.y as f64 + 0.5)).collect(), 0)
+    };
+    out.push(mk(
+        "convictions-death-sentences",
+        "Convictions and death sentences on political-police cases, 1921-1953",
+        "persons per year",
+        Unit::Persons,
+        vec![
+            layer("Convicted (1953 MVD report)", Style::ErrorBars, yearly(an, "nkvd.convictions", 1921, 1953), 0),
+            layer("Death sentences (1953 MVD report)", Style::ErrorBars, yearly(an, "nkvd.death_sentences", 1921, 1953), 0),
+            cat_layer("counterrev.convictions", "kgb", "Convicted, counter-revolutionary crimes (KGB count)"),
+            cat_layer("counterrev.death_sentences", "kgb", "Death sentences, counter-revolutionary crimes (KGB count)"),
+        ],
+        (1920.5, 1954.0),
+        "1953: first half year only.",
+    ));
+
+    out.push(mk(
+        "prisons-quarterly",
+        "Prison population by quarter, 1939-1960",
+        "persons",
+        Unit::Persons,
+        vec![layer("Prisons of the NKVD/MVD", Style::Band, {
+            let mut v: Vec<Pt> = an.reconciled.iter().filter(|r| r.series == "prisons.population" && r.category.is_empty() && r.period.is_instant()).map(|r| pt(r, r.period.start.year_f())).collect();
+            v.sort_by(|a, b| a.x.total_cmp(&b.x));
+            v
+        }, 0)],
+        (1938.8, 1961.0),
+        "",
+    ));
+
+    let ssl = |series: &str, label: &str, style: Style| {
+        let mut v: Vec<Pt> = an.reconciled.iter().filter(|r| r.series == series && r.category.is_empty() && (r.period.is_instant() || r.period == Period::year(r.period.start.y)) && (1930..=1941).contains(&r.period.start.y)).map(|r| pt(r, if r.period.is_instant() { r.period.start.year_f() } else { r.period.start.y as f64 + 0.5 })).collect();
+        v.sort_by(|a, b| a.x.total_cmp(&b.x));
+        layer(label, style, v, 0)
+    };
+    out.push(mk(
+        "special-settlements",
+        "'Kulak' special settlements, 1932-1940",
+        "persons",
+        Unit::Persons,
+        vec![ssl("special_settlements.population", "Special settlers (stock)", Style::Band), ssl("special_settlements.deaths", "Deaths (per year)", Style::ErrorBars), ssl("special_settlements.births", "Births (per year)", Style::ErrorBars), ssl("special_settlements.escapes", "Escapes (per year)", Style::ErrorBars)],
+        (1931.5, 1941.5),
+        "",
+    ));
+
+    // colonies gender composition
+    let mut gl = Vec::new();
+    let mut cats: Vec<String> = an.reconciled.iter().filter(|r| r.series == "colonies.share_by_gender").map(|r| r.category.clone()).collect();
+    cats.sort();
+    cats.dedup();
+    for c in cats {
+        gl.push(layer(&c, Style::ErrorBars, an.reconciled.iter().filter(|r| r.series == "colonies.share_by_gender" && r.category == c).map(|r| pt(r, r.period.start.year_f())).collect(), 0));
+    }
+    out.push(mk("colonies-gender", "Colony inmates by gender, 1943-1946", "percent", Unit::Percent, gl, (1942.5, 1946.5), "Shares of inmates whose gender was recorded."));
+
+    out.push(estimates_chart(an));
+    for c in &mut out {
+        for l in &mut c.layers {
+            l.points.sort_by(|a, b| a.x.total_cmp(&b.x));
+        }
+        let s = sources_of(&c.layers);
+        c.note = if c.note.is_empty() { format!("Sources: {s}.") } else { format!("{} Sources: {s}.", c.note) };
+    }
+    out
+}
+
+/// Which archival quantity an estimate is set against.
+pub const ESTIMATE_MAP: &[(&str, &str, &str)] = &[
+    ("estimate.executions_1937_38", "nkvd.death_sentences", "1937-1938"),
+    ("estimate.arrests_1937_38", "nkvd.convictions", "1937-1938"),
+    ("estimate.camp_population_late_1938", "camps.population", "1939-01-01"),
+    ("estimate.custody_population_late_1938", "custody.population", "1939-01-01"),
+    ("estimate.custody_population_end_1939", "custody.population", "1940-01-01"),
+    ("estimate.camp_population_end_1936", "camps.population", "1937-01-01"),
+    ("estimate.deaths_in_camps_1937_38", "gulag.deaths", "1937-1938"),
+];
+
+/// The archival value and range for an estimate's quantity (sums flows over a span).
+pub fn archival_for(an: &Analysis, series: &str, when: &str) -> Option<(f64, f64, f64, String)> {
+    let p = Period::parse(when)?;
+    if p.is_instant() {
+        let r = an.reconciled.iter().find(|r| r.series == series && r.period == p && r.category.is_empty())?;
+        return Some((r.value, r.low, r.high, r.sources.join(";")));
+    }
+    let (mut v, mut lo, mut hi, mut src) = (0.0, 0.0, 0.0, vec![]);
+    for y in p.start.y..=p.end.y {
+        let r = an.reconciled.iter().find(|r| r.series == series && r.period == Period::year(y) && r.category.is_empty())?;
+        v += r.value;
+        lo += r.low;
+        hi += r.high;
+        src.extend(r.sources.iter().cloned());
+    }
+    src.sort();
+    src.dedup();
+    Some((v, lo, hi, src.join(";")))
+}
+
+fn estimates_chart(an: &Analysis) -> Chart {
+    let mut rows = Vec::new();
+    let mut est = Vec::new();
+    let mut arch = Vec::new();
+    for (series, arch_series, when) in ESTIMATE_MAP {
+        let obs: Vec<_> = an.observations.iter().filter(|o| o.series == *series).collect();
+        if obs.is_empty() {
+            continue;
+        }
+        let what = series.trim_start_matches("estimate.").replace('_', " ");
+        let a = archival_for(an, arch_series, when);
+        let mut by_src: std::collections::BTreeMap<&str, Vec<&crate::model::Observation>> = Default::default();
+        for o in obs {
+            by_src.entry(&o.source_id).or_default().push(o);
+        }
+        for (src, os) in by_src {
+            let y = rows.len() as f64;
+            rows.push(format!("{what}: {src}"));
+            let lo = os.iter().map(|o| o.value).fold(f64::INFINITY, f64::min);
+            let hi = os.iter().map(|o| o.value).fold(f64::NEG_INFINITY, f64::max);
+            let p = os[0].period;
+            est.push(Pt { period: p, x: y, value: if os.len() == 1 { lo } else { (lo * hi).sqrt() }, low: lo, high: hi, single: true, gap_filled: false, sources: src.to_string(), flags: String::new() });
+            if let Some((v, l, h, s)) = &a {
+                arch.push(Pt { period: p, x: y, value: *v, low: *l, high: *h, single: false, gap_filled: false, sources: s.clone(), flags: format!("archival {arch_series} {when}") });
+            }
+        }
+    }
+    Chart {
+        name: "estimates-vs-archives",
+        title: "Published estimates against the archival figures (log scale)".into(),
+        y_labels: vec!["persons (log scale)".into()],
+        units: vec![Unit::Persons],
+        layers: vec![layer("Archival figure and range", Style::Band, arch, 0), layer("Published estimate (bar: printed range)", Style::ErrorBars, est, 0)],
+        x_range: (0.0, 1.0),
+        note: "Archival: executions = death sentences on NKVD cases 1937-38; arrests = convictions on NKVD cases 1937-38 (arrests not yet read); stocks on 1 January of the next year.".into(),
+        log: true,
+        rows,
+    }
+}
+
+fn fmt_axis(v: f64, unit: Unit) -> String {
+    match unit {
+        Unit::Persons | Unit::Count => {
+            if v.abs() >= 1e6 {
+                format!("{}M", crate::model::fmt_num(v / 1e6, if (v / 1e6).fract().abs() < 1e-9 { 0 } else { 1 }))
+            } else {
+                fmt_thousands(v)
+            }
+        }
+        _ => crate::model::fmt_num(v, if v.fract().abs() < 1e-9 { 0 } else { 1 }),
+    }
+}
+
+fn draw_chart<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, c: &Chart) -> std::result::Result<(), String>
+where
+    DB::ErrorType: 'static,
+{
+    let e = |x: DrawingAreaErrorKind<DB::ErrorType>| x.to_string();
+    root.fill(&WHITE).map_err(e)?;
+    let (top, rest) = root.split_vertically(48);
+    top.draw(&Text::new(c.title.clone(), (20, 14), ("sans-serif", 22).into_font().color(&BLACK))).map_err(e)?;
+    let (main, foot) = rest.split_vertically(H as i32 - 48 - 44);
+    let mut note = c.note.clone();
+    if note.chars().count() > 170 {
+        note = note.chars().take(167).collect::<String>() + "...";
+    }
+    foot.draw(&Text::new(note, (20, 6), ("sans-serif", 12).into_font().color(&RGBColor(60, 60, 60)))).map_err(e)?;
+    foot.draw(&Text::new("Shaded band / bars: range. Hollow marker: one source only. Triangle: gap-filled (derived).".to_string(), (20, 24), ("sans-serif", 12).into_font().color(&RGBColor(60, 60, 60)))).map_err(e)?;
+    let panels: Vec<DrawingArea<DB, Shift>> = if c.y_labels.len() == 2 { let (a, b) = main.split_vertically((H as i32 - 92) * 3 / 5); vec![a, b] } else { vec![main] };
+    if c.log {
+        return draw_estimates(&panels[0], c).map_err(|x| x.to_string());
+    }
+    for (pi, area) in panels.iter().enumerate() {
+        let layers: Vec<(usize, &Layer)> = c.layers.iter().enumerate().filter(|(_, l)| l.panel == pi).collect();
+        let unit = c.units[pi.min(c.units.len() - 1)];
+        let ymax = layers.iter().flat_map(|(_, l)| l.points.iter().map(|p| p.high.max(p.value))).fold(0.0f64, f64::max);
+        let ymin = layers.iter().flat_map(|(_, l)| l.points.iter().map(|p| p.low.min(p.value))).fold(0.0f64, f64::min);
+        let ymax = if ymax <= 0.0 { 1.0 } else { ymax * 1.08 };
+        let mut ch = ChartBuilder::on(area)
+            .margin(12)
+            .x_label_area_size(34)
+            .y_label_area_size(78)
+            .build_cartesian_2d(c.x_range.0..c.x_range.1, ymin..ymax)
+            .map_err(e)?;
+        ch.configure_mesh()
+            .x_desc(if pi + 1 == panels.len() { "year" } else { "" })
+            .y_desc(c.y_labels[pi].clone())
+            .x_label_formatter(&|v| format!("{:.0}", v))
+            .y_label_formatter(&|v| fmt_axis(*v, unit))
+            .label_style(("sans-serif", 13))
+            .axis_desc_style(("sans-serif", 14))
+            .light_line_style(RGBColor(235, 235, 235))
+            .draw()
+            .map_err(e)?;
+        if layers.iter().all(|(_, l)| l.points.is_empty()) {
+            ch.draw_series(std::iter::once(Text::new("No data read yet for this panel (see docs/wanted.md)".to_string(), (c.x_range.0 + (c.x_range.1 - c.x_range.0) * 0.25, ymax * 0.5), ("sans-serif", 16)))).map_err(e)?;
+        }
+        for (li, l) in &layers {
+            if l.points.is_empty() {
+                continue;
+            }
+            let col = PALETTE[*li % PALETTE.len()];
+            match l.style {
+                Style::Band => {
+                    let mut poly: Vec<(f64, f64)> = l.points.iter().map(|p| (p.x, p.high)).collect();
+                    poly.extend(l.points.iter().rev().map(|p| (p.x, p.low)));
+                    ch.draw_series(std::iter::once(Polygon::new(poly, col.mix(0.18).filled()))).map_err(e)?;
+                    ch.draw_series(LineSeries::new(l.points.iter().map(|p| (p.x, p.value)), col.stroke_width(2)))
+                        .map_err(e)?
+                        .label(l.label.clone())
+                        .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 18, y + 5)], col.mix(0.5).filled()));
+                }
+                Style::ErrorBars => {
+                    ch.draw_series(l.points.iter().map(|p| ErrorBar::new_vertical(p.x, p.low, p.value, p.high, col.stroke_width(2), 8)))
+                        .map_err(e)?
+                        .label(l.label.clone())
+                        .legend(move |(x, y)| Circle::new((x + 9, y), 4, col.filled()));
+                }
+                Style::Points => {
+                    ch.draw_series(l.points.iter().map(|p| Circle::new((p.x, p.value), 4, col.filled())))
+                        .map_err(e)?
+                        .label(l.label.clone())
+                        .legend(move |(x, y)| Circle::new((x + 9, y), 4, col.filled()));
+                }
+            }
+            // markers: hollow for single-source, triangle for gap-filled
+            if l.style != Style::Points {
+                ch.draw_series(l.points.iter().map(|p| {
+                    let s = if p.single { ShapeStyle::from(&col).stroke_width(2) } else { col.filled() };
+                    EmptyElement::at((p.x, p.value)) + Circle::new((0, 0), if p.gap_filled { 0 } else { 4 }, s)
+                }))
+                .map_err(e)?;
+                ch.draw_series(l.points.iter().filter(|p| p.gap_filled).map(|p| TriangleMarker::new((p.x, p.value), 6, col.filled()))).map_err(e)?;
+            }
+        }
+        if layers.iter().any(|(_, l)| !l.points.is_empty()) {
+            ch.configure_series_labels()
+                .position(SeriesLabelPosition::UpperLeft)
+                .background_style(WHITE.mix(0.85))
+                .border_style(RGBColor(200, 200, 200))
+                .label_font(("sans-serif", 13))
+                .draw()
+                .map_err(e)?;
+        }
+    }
+    Ok(())
+}
+
+fn draw_estimates<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, c: &Chart) -> std::result::Result<(), DrawingAreaErrorKind<DB::ErrorType>>
+where
+    DB::ErrorType: 'static,
+{
+    let n = c.rows.len().max(1) as f64;
+    let vals: Vec<f64> = c.layers.iter().flat_map(|l| l.points.iter().flat_map(|p| [p.low, p.high, p.value])).filter(|v| *v > 0.0).collect();
+    let lo = vals.iter().cloned().fold(f64::INFINITY, f64::min).min(1e5) / 2.0;
+    let hi = vals.iter().cloned().fold(0.0f64, f64::max).max(1e6) * 2.0;
+    let rows = c.rows.clone();
+    let mut ch = ChartBuilder::on(area).margin(12).x_label_area_size(34).y_label_area_size(330).build_cartesian_2d((lo..hi).log_scale(), -0.5..(n - 0.5))?;
+    ch.configure_mesh()
+        .x_desc(c.y_labels[0].clone())
+        .x_label_formatter(&|v| fmt_axis(*v, Unit::Persons))
+        .y_labels(rows.len().max(1))
+        .y_label_formatter(&|v| {
+            let i = v.round();
+            if (v - i).abs() < 0.01 && i >= 0.0 { rows.get(i as usize).cloned().unwrap_or_default() } else { String::new() }
+        })
+        .label_style(("sans-serif", 12))
+        .light_line_style(RGBColor(235, 235, 235))
+        .draw()?;
+    let grey = RGBColor(120, 120, 120);
+    let blue = PALETTE[0];
+    let orange = PALETTE[4];
+    ch.draw_series(c.layers[0].points.iter().map(|p| Rectangle::new([(p.low.max(lo), p.x - 0.3), (p.high.max(lo * 1.01), p.x + 0.3)], grey.mix(0.35).filled())))?
+        .label(c.layers[0].label.clone())
+        .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 18, y + 5)], grey.mix(0.35).filled()));
+    ch.draw_series(c.layers[0].points.iter().map(|p| PathElement::new(vec![(p.value, p.x - 0.35), (p.value, p.x + 0.35)], blue.stroke_width(3))))?;
+    ch.draw_series(c.layers[1].points.iter().map(|p| ErrorBar::new_horizontal(p.x, p.low, p.value, p.high, orange.stroke_width(2), 8)))?
+        .label(c.layers[1].label.clone())
+        .legend(move |(x, y)| Circle::new((x + 9, y), 4, orange.filled()));
+    ch.draw_series(c.layers[1].points.iter().map(|p| Circle::new((p.value, p.x), 5, orange.filled())))?;
+    ch.configure_series_labels().position(SeriesLabelPosition::LowerRight).background_style(WHITE.mix(0.85)).border_style(RGBColor(200, 200, 200)).label_font(("sans-serif", 13)).draw()?;
+    Ok(())
+}
+
+/// Draw the named charts (all when `names` is empty) into `dir`.
+pub fn draw(an: &Analysis, names: &[String], dir: &Path, fmt: Format) -> Result<Vec<String>> {
+    init_font();
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let charts = build_charts(an);
+    let mut written = Vec::new();
+    for c in charts.iter().filter(|c| names.is_empty() || names.iter().any(|n| n == c.name)) {
+        if fmt != Format::Png {
+            let mut s = String::new();
+            {
+                let root = SVGBackend::with_string(&mut s, (W, H)).into_drawing_area();
+                draw_chart(root, c).map_err(|m| Error::Other(format!("{}: {m}", c.name)))?;
+            }
+            let f = format!("{}.svg", c.name);
+            crate::output::write_atomic(&dir.join(&f), s.as_bytes())?;
+            written.push(f);
+        }
+        if fmt != Format::Svg {
+            let mut buf = vec![0u8; (W * H * 3) as usize];
+            {
+                let root = BitMapBackend::with_buffer(&mut buf, (W, H)).into_drawing_area();
+                draw_chart(root, c).map_err(|m| Error::Other(format!("{}: {m}", c.name)))?;
+            }
+            let png = encode_png(&buf, W, H)?;
+            let f = format!("{}.png", c.name);
+            crate::output::write_atomic(&dir.join(&f), &png)?;
+            written.push(f);
+        }
+    }
+    Ok(written)
+}
+
+fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>> {
+    use image::ImageEncoder;
+    let mut out = Vec::new();
+    image::codecs::png::PngEncoder::new(&mut out).write_image(rgb, w, h, image::ColorType::Rgb8).map_err(|e| Error::Other(e.to_string()))?;
+    Ok(out)
+}
+
+/// The exact table behind each chart, for redrawing it in another tool.
+pub fn chart_tables(an: &Analysis) -> Vec<Table> {
+    let fields = vec![
+        Field { name: "chart", ty: FieldType::String, description: "Chart file name (charts/<chart>.svg|png)", required: true },
+        Field { name: "layer", ty: FieldType::String, description: "Legend label of the drawn series", required: true },
+        Field { name: "row", ty: FieldType::String, description: "Row label (estimates chart), else empty", required: false },
+        Field { name: "period_start", ty: FieldType::Date, description: "First day of the period", required: true },
+        Field { name: "period_end", ty: FieldType::Date, description: "Last day of the period", required: true },
+        Field { name: "x", ty: FieldType::Number, description: "Horizontal position as drawn (fractional year, or row index)", required: true },
+        Field { name: "value", ty: FieldType::Number, description: "Value drawn", required: true },
+        Field { name: "low", ty: FieldType::Number, description: "Low end of the drawn range", required: true },
+        Field { name: "high", ty: FieldType::Number, description: "High end of the drawn range", required: true },
+        Field { name: "sources", ty: FieldType::String, description: "Sources, ';'-joined", required: false },
+        Field { name: "flags", ty: FieldType::String, description: "Flags of the reconciled row", required: false },
+    ];
+    let charts = build_charts(an);
+    let mut rows = Vec::new();
+    for c in &charts {
+        for l in &c.layers {
+            for p in &l.points {
+                let row = if c.log { c.rows.get(p.x as usize).cloned().unwrap_or_default() } else { String::new() };
+                rows.push(vec![
+                    Cell::Str(c.name.into()),
+                    Cell::Str(l.label.clone()),
+                    Cell::Str(row),
+                    Cell::Str(p.period.start.to_string()),
+                    Cell::Str(p.period.end.to_string()),
+                    Cell::Num(Some((p.x, 3))),
+                    Cell::Num(Some((p.value, 2))),
+                    Cell::Num(Some((p.low, 2))),
+                    Cell::Num(Some((p.high, 2))),
+                    Cell::Str(p.sources.clone()),
+                    Cell::Str(p.flags.clone()),
+                ]);
+            }
+        }
+    }
+    vec![Table {
+        name: "charts".into(),
+        title: "The data behind every chart".into(),
+        description: "One row per point drawn in charts/: its layer, period, value and range, sources and flags.".into(),
+        fields,
+        primary_key: vec!["chart", "layer", "row", "period_start", "period_end"],
+        rows,
+        parquet: true,
+    }]
+}

@@ -1,0 +1,52 @@
+use crate::error::{Error, Result};
+use std::path::PathBuf;
+
+/// The main job: validate, tidy, reconcile, check claims, draw every chart, write every export.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+    /// Output root: charts go to <out>/charts, datasets to <out>/data/clean
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+pub fn run(a: &Args) -> Result<i32> {
+    let out = a.out.clone().unwrap_or_else(|| PathBuf::from("."));
+    let pb = crate::output::progress(4, "build");
+    let an = crate::pipeline::analyse(&super::data_dir(&a.data))?;
+    pb.inc(1);
+    let findings = an.loaded.diagnostics.len();
+    pb.set_message("charts");
+    let charts = crate::charts::draw(&an, &[], &out.join("charts"), crate::charts::Format::All)?;
+    pb.inc(1);
+    pb.set_message("export");
+    let mut tables = an.export_tables();
+    tables.extend(crate::charts::chart_tables(&an));
+    let files = crate::export::write_all(&out.join("data").join("clean"), &tables, &an.sources(), crate::export::Format::All)?;
+    pb.inc(1);
+    pb.finish_and_clear();
+    let count = |st: &str| an.claims.iter().filter(|c| c.status == st).count();
+    eprintln!(
+        "{} observations ({} printed), {} reconciled rows, {} conflicts; claims: {} pass, {} fail, {} documented, {} not-evaluable; {} identity findings, {} data findings; {} chart files, {} dataset files",
+        an.observations.len(),
+        an.loaded.observations.len(),
+        an.reconciled.len(),
+        an.reconciled.iter().filter(|r| r.flags.iter().any(|f| f == "conflict")).count(),
+        count("pass"),
+        count("fail"),
+        count("documented"),
+        count("not-evaluable"),
+        an.findings.len(),
+        findings,
+        charts.len(),
+        files.len()
+    );
+    for c in an.claims.iter().filter(|c| c.status == "fail") {
+        eprintln!("claim {} failed: expected {}, computed {} ({})", c.id, c.expected, c.computed, c.statement);
+    }
+    if an.failed_claims() > 0 {
+        return Err(Error::Failed(format!("{} claim(s) failed without a documented reason", an.failed_claims())));
+    }
+    Ok(0)
+}

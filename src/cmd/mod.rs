@@ -1,0 +1,14 @@
+//! One module per subcommand: each has its arguments and a `run` returning the exit status.
+
+pub mod build;
+pub mod check;
+pub mod export;
+pub mod plot;
+pub mod show;
+pub mod validate;
+
+use std::path::PathBuf;
+
+pub fn data_dir(d: &Option<PathBuf>) -> PathBuf {
+    d.clone().unwrap_or_else(|| PathBuf::from("data"))
+}

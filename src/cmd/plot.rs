@@ -1,0 +1,29 @@
+use crate::error::{Error, Result};
+use std::path::PathBuf;
+
+/// Draw the named figures (all when none is named).
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Figure names, e.g. figure-a mortality-rate
+    pub figures: Vec<String>,
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+    #[arg(long)]
+    pub out: PathBuf,
+    /// svg, png or all
+    #[arg(long, default_value = "all")]
+    pub format: String,
+}
+
+pub fn run(a: &Args) -> Result<i32> {
+    let fmt = crate::charts::Format::parse(&a.format).ok_or_else(|| Error::Usage(format!("--format must be svg, png or all, not '{}'", a.format)))?;
+    for f in &a.figures {
+        if !crate::charts::NAMES.contains(&f.as_str()) {
+            return Err(Error::Usage(format!("unknown figure '{f}'; known: {}", crate::charts::NAMES.join(", "))));
+        }
+    }
+    let an = crate::pipeline::analyse(&super::data_dir(&a.data))?;
+    let written = crate::charts::draw(&an, &a.figures, &a.out, fmt)?;
+    eprintln!("wrote {} file(s) to {}", written.len(), a.out.display());
+    Ok(0)
+}

@@ -1,0 +1,51 @@
+use crate::error::{Error, Result};
+use crate::model::{Date, Period};
+use std::path::PathBuf;
+
+/// Print each source's value, the reconciled value, its range and the method, for a series.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Series name, e.g. camps.population
+    pub series: String,
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+    /// First date (YYYY or YYYY-MM-DD)
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Last date (YYYY or YYYY-MM-DD)
+    #[arg(long)]
+    pub to: Option<String>,
+}
+
+fn bound(s: &Option<String>, start: bool) -> Result<Option<Date>> {
+    match s {
+        None => Ok(None),
+        Some(s) => {
+            let p = Period::parse(s).ok_or_else(|| Error::Usage(format!("'{s}' is not a date or a year")))?;
+            Ok(Some(if start { p.start } else { p.end }))
+        }
+    }
+}
+
+pub fn run(a: &Args) -> Result<i32> {
+    let (from, to) = (bound(&a.from, true)?, bound(&a.to, false)?);
+    let an = crate::pipeline::analyse(&super::data_dir(&a.data))?;
+    let inside = |p: &Period| from.map_or(true, |f| p.end >= f) && to.map_or(true, |t| p.start <= t);
+    let rows: Vec<_> = an.reconciled.iter().filter(|r| r.series == a.series && inside(&r.period)).collect();
+    if rows.is_empty() {
+        let known = an.loaded.catalog.series_known(&a.series) || crate::claims::DERIVED_SERIES.contains(&a.series.as_str());
+        return Err(Error::Usage(if known { format!("no values of {} in that range", a.series) } else { format!("unknown series '{}'", a.series) }));
+    }
+    let mut out = String::new();
+    for r in rows {
+        let per = if r.period.is_instant() { r.period.start.to_string() } else { format!("{}..{}", r.period.start, r.period.end) };
+        let cat = if r.category.is_empty() { String::new() } else { format!(" [{}]", r.category) };
+        let v = |x: f64| if r.unit == crate::model::Unit::Persons { crate::model::fmt_thousands(x) } else { crate::model::fmt_num(x, r.decimals) };
+        out.push_str(&format!("{} {per}{cat}: {} (range {} to {}) {}  method {}{}\n", r.series, v(r.value), v(r.low), v(r.high), r.unit.as_str(), r.method, if r.flags.is_empty() { String::new() } else { format!("  flags {}", r.flags_text()) }));
+        for o in an.observations.iter().filter(|o| o.series == r.series && o.period == r.period && o.category == r.category) {
+            out.push_str(&format!("    {:<26} {:>14}  {} {}\n", o.source_id, o.value_text(), o.evidence.as_str(), o.location));
+        }
+    }
+    print!("{out}");
+    Ok(0)
+}

@@ -1,0 +1,80 @@
+//! Diagnostics: every problem found in the data, with file, line and column.
+//!
+//! Errors make `validate` fail; findings are reported but do not (printed totals that the cells do
+//! not add up to, shares that do not sum to 100, accounting identities that do not hold).
+
+use serde::Serialize;
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Finding,
+}
+
+/// Stable kebab-case kinds. Tests and scripts rely on these names.
+pub mod kind {
+    pub const NOT_A_NUMBER: &str = "not-a-number";
+    pub const MISSING_CELL: &str = "missing-cell";
+    pub const EXTRA_CELL: &str = "extra-cell";
+    pub const DUPLICATE_KEY: &str = "duplicate-key";
+    pub const NEGATIVE_COUNT: &str = "negative-count";
+    pub const PERCENT_OUT_OF_RANGE: &str = "percent-out-of-range";
+    pub const BAD_PERIOD: &str = "bad-period";
+    pub const UNKNOWN_SOURCE: &str = "unknown-source";
+    pub const UNKNOWN_SERIES: &str = "unknown-series";
+    pub const INVALID_UTF8: &str = "invalid-utf8";
+    pub const EMPTY_FILE: &str = "empty-file";
+    pub const MISSING_FILE: &str = "missing-file";
+    pub const MANIFEST_ERROR: &str = "manifest-error";
+    pub const CSV_ERROR: &str = "csv-error";
+    pub const BAD_UNIT: &str = "bad-unit";
+    pub const CLAIM_ERROR: &str = "claim-error";
+    pub const CONFIG_ERROR: &str = "config-error";
+    // findings
+    pub const TOTAL_MISMATCH: &str = "total-mismatch";
+    pub const SHARES_NOT_100: &str = "shares-not-100";
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Diagnostic {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub severity: Severity,
+    pub kind: &'static str,
+    pub message: String,
+}
+
+impl Diagnostic {
+    pub fn error(file: &str, line: usize, column: usize, kind: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic { file: file.to_string(), line, column, severity: Severity::Error, kind, message: message.into() }
+    }
+    pub fn finding(file: &str, line: usize, column: usize, kind: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic { file: file.to_string(), line, column, severity: Severity::Finding, kind, message: message.into() }
+    }
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sev = match self.severity {
+            Severity::Error => "error",
+            Severity::Finding => "finding",
+        };
+        write!(f, "{}:{}:{}: {}[{}]: {}", self.file, self.line, self.column, sev, self.kind, self.message)
+    }
+}
+
+/// Line and column (1-based) of a byte offset in a text.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text.as_bytes()[..offset];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = before.iter().rposition(|&b| b == b'\n').map(|p| p + 1).unwrap_or(0);
+    let column = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+    (line, column)
+}

@@ -1,0 +1,373 @@
+//! Ingest: read the hand-entered files (bibliography, series vocabulary, printed tables and their
+//! manifests) into raw, position-carrying structures. Structural problems are collected as
+//! diagnostics; nothing here stops at the first problem or panics on broken input.
+
+use crate::diag::{kind, line_col, Diagnostic};
+use crate::model::Unit;
+use serde::Deserialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+pub const SOURCE_KINDS: &[&str] = &["archival-document", "compilation", "secondary", "estimate"];
+
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub source_id: String,
+    pub citation: String,
+    pub year: String,
+    pub kind: String,
+    pub archival_ref: String,
+    pub copy_read: String,
+    pub notes: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct SeriesDef {
+    pub series: String,
+    pub unit: Unit,
+    pub kind: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PeriodSpec {
+    pub column: Spanned<String>,
+    pub kind: Spanned<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TotalRow {
+    pub column: Spanned<String>,
+    pub label: String,
+    #[serde(default)]
+    pub period: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ColumnSpec {
+    pub name: Spanned<String>,
+    #[serde(default)]
+    pub series: Option<Spanned<String>>,
+    #[serde(default)]
+    pub category: String,
+    #[serde(default)]
+    pub category_from: Option<Spanned<String>>,
+    #[serde(default)]
+    pub period: Option<Spanned<String>>,
+    #[serde(default)]
+    pub unit: Option<Spanned<String>>,
+    #[serde(default)]
+    pub sum_of: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub skip: bool,
+    #[serde(default)]
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    pub title: String,
+    #[serde(default)]
+    pub layout: Option<Spanned<String>>,
+    #[serde(default)]
+    pub location: String,
+    #[serde(default)]
+    pub copy: String,
+    #[serde(default)]
+    pub unit: Option<Spanned<String>>,
+    #[serde(default)]
+    pub keys: Vec<Spanned<String>>,
+    #[serde(default = "default_missing")]
+    pub missing: Vec<String>,
+    #[serde(default)]
+    pub notes: String,
+    #[serde(default)]
+    pub footnotes: Vec<String>,
+    #[serde(default)]
+    pub period: Option<PeriodSpec>,
+    #[serde(default)]
+    pub total_rows: Vec<TotalRow>,
+    #[serde(default)]
+    pub columns: Vec<ColumnSpec>,
+    #[serde(default)]
+    pub shares_sum_to_100: bool,
+}
+
+fn default_missing() -> Vec<String> {
+    vec![String::new()]
+}
+
+impl Manifest {
+    pub fn is_long(&self) -> bool {
+        self.layout.as_ref().map(|l| l.get_ref() == "long").unwrap_or(false)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct RawRow {
+    /// 1-based line of the record in the file.
+    pub line: usize,
+    pub cells: Vec<String>,
+}
+
+/// A printed table as typed in: header, rows, manifest; paths relative to the data folder.
+#[derive(Debug, Clone)]
+pub struct RawTable {
+    pub source_id: String,
+    pub table_id: String,
+    pub csv_file: String,
+    pub manifest_file: String,
+    pub manifest_text: String,
+    pub manifest: Manifest,
+    pub header: Vec<String>,
+    pub rows: Vec<RawRow>,
+}
+
+impl RawTable {
+    /// Line and column of a span in the manifest.
+    pub fn mpos(&self, span: std::ops::Range<usize>) -> (usize, usize) {
+        line_col(&self.manifest_text, span.start)
+    }
+    pub fn col_index(&self, name: &str) -> Option<usize> {
+        self.header.iter().position(|h| h == name)
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Catalog {
+    pub data_dir: PathBuf,
+    pub sources: BTreeMap<String, Source>,
+    pub series: BTreeMap<String, SeriesDef>,
+    pub tables: Vec<RawTable>,
+}
+
+impl Catalog {
+    pub fn series_known(&self, name: &str) -> bool {
+        self.series.contains_key(name) || (name.starts_with("estimate.") && name.len() > 9 && valid_series_name(name))
+    }
+}
+
+pub fn valid_series_name(s: &str) -> bool {
+    let mut parts = s.splitn(2, '.');
+    let (a, b) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+    let ok = |p: &str| !p.is_empty() && p.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'_');
+    ok(a) && ok(b)
+}
+
+/// A file's text: reads, strips a UTF-8 BOM, reports missing, empty and non-UTF-8 files.
+pub fn read_text(path: &Path, rel: &str, diags: &mut Vec<Diagnostic>) -> Option<String> {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            diags.push(Diagnostic::error(rel, 1, 1, kind::MISSING_FILE, "file not found"));
+            return None;
+        }
+        Err(e) => {
+            diags.push(Diagnostic::error(rel, 1, 1, kind::MISSING_FILE, format!("cannot read: {e}")));
+            return None;
+        }
+    };
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        diags.push(Diagnostic::error(rel, 1, 1, kind::EMPTY_FILE, "the file is empty"));
+        return None;
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Some(s.to_string()),
+        Err(e) => {
+            let (line, col) = line_col(&String::from_utf8_lossy(&bytes[..e.valid_up_to()]), e.valid_up_to());
+            diags.push(Diagnostic::error(rel, line, col, kind::INVALID_UTF8, "the file is not valid UTF-8 here"));
+            None
+        }
+    }
+}
+
+/// Parse CSV text into header and rows, checking every row has as many cells as the header.
+pub fn parse_csv(text: &str, rel: &str, diags: &mut Vec<Diagnostic>) -> Option<(Vec<String>, Vec<RawRow>)> {
+    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+    let mut header: Option<Vec<String>> = None;
+    let mut rows = Vec::new();
+    let mut rec = csv::StringRecord::new();
+    loop {
+        match rdr.read_record(&mut rec) {
+            Ok(false) => break,
+            Ok(true) => {
+                let line = rec.position().map(|p| p.line() as usize).unwrap_or(0);
+                let cells: Vec<String> = rec.iter().map(|s| s.to_string()).collect();
+                if cells.len() == 1 && cells[0].trim().is_empty() {
+                    continue; // a blank line
+                }
+                match &header {
+                    None => {
+                        let h: Vec<String> = cells.iter().map(|c| c.trim().to_string()).collect();
+                        let mut seen = BTreeSet::new();
+                        for (i, name) in h.iter().enumerate() {
+                            if !seen.insert(name.clone()) {
+                                diags.push(Diagnostic::error(rel, line, i + 1, kind::CSV_ERROR, format!("column name '{name}' appears twice in the header")));
+                            }
+                        }
+                        header = Some(h);
+                    }
+                    Some(h) => {
+                        if cells.len() > h.len() {
+                            diags.push(Diagnostic::error(rel, line, h.len() + 1, kind::EXTRA_CELL, format!("row has {} cells, the header has {}", cells.len(), h.len())));
+                        } else if cells.len() < h.len() {
+                            diags.push(Diagnostic::error(rel, line, cells.len() + 1, kind::MISSING_CELL, format!("row has {} cells, the header has {}: column '{}' is missing", cells.len(), h.len(), h[cells.len()])));
+                        }
+                        rows.push(RawRow { line, cells });
+                    }
+                }
+            }
+            Err(e) => {
+                let line = e.position().map(|p| p.line() as usize).unwrap_or(1);
+                diags.push(Diagnostic::error(rel, line, 1, kind::CSV_ERROR, format!("cannot parse CSV: {e}")));
+                return None;
+            }
+        }
+    }
+    match header {
+        None => {
+            diags.push(Diagnostic::error(rel, 1, 1, kind::EMPTY_FILE, "the file has no header row"));
+            None
+        }
+        Some(h) => Some((h, rows)),
+    }
+}
+
+fn rel_path(data_dir: &Path, p: &Path) -> String {
+    let shown = Path::new(data_dir.file_name().map(|s| s.to_os_string()).unwrap_or_default().as_os_str())
+        .join(p.strip_prefix(data_dir).unwrap_or(p));
+    shown.to_string_lossy().replace('\\', "/")
+}
+
+/// Read a small CSV with a fixed header into records of strings keyed by column name.
+fn read_keyed_csv(path: &Path, rel: &str, required: &[&str], diags: &mut Vec<Diagnostic>) -> Vec<(usize, BTreeMap<String, String>)> {
+    let Some(text) = read_text(path, rel, diags) else { return vec![] };
+    let Some((header, rows)) = parse_csv(&text, rel, diags) else { return vec![] };
+    for r in required {
+        if !header.iter().any(|h| h == r) {
+            diags.push(Diagnostic::error(rel, 1, 1, kind::CSV_ERROR, format!("the header lacks column '{r}'")));
+            return vec![];
+        }
+    }
+    rows.into_iter()
+        .map(|r| {
+            let m = header.iter().cloned().zip(r.cells.iter().map(|c| c.trim().to_string())).collect();
+            (r.line, m)
+        })
+        .collect()
+}
+
+pub fn load(data_dir: &Path, diags: &mut Vec<Diagnostic>) -> Catalog {
+    let mut cat = Catalog { data_dir: data_dir.to_path_buf(), ..Default::default() };
+
+    // Bibliography.
+    let sp = data_dir.join("sources.csv");
+    let srel = rel_path(data_dir, &sp);
+    let cols = ["source_id", "citation", "year", "kind", "archival_ref", "copy_read", "notes"];
+    for (line, m) in read_keyed_csv(&sp, &srel, &cols, diags) {
+        let g = |k: &str| m.get(k).cloned().unwrap_or_default();
+        let id = g("source_id");
+        if id.is_empty() || !id.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-' || c == b'_') {
+            diags.push(Diagnostic::error(&srel, line, 1, kind::CSV_ERROR, format!("source_id '{id}' must be lowercase letters, digits, '-' or '_'")));
+            continue;
+        }
+        if !SOURCE_KINDS.contains(&g("kind").as_str()) {
+            diags.push(Diagnostic::error(&srel, line, 4, kind::CSV_ERROR, format!("kind '{}' is not one of {}", g("kind"), SOURCE_KINDS.join(", "))));
+        }
+        if g("citation").is_empty() {
+            diags.push(Diagnostic::error(&srel, line, 2, kind::MISSING_CELL, format!("source '{id}' has no citation")));
+        }
+        if g("copy_read").is_empty() {
+            diags.push(Diagnostic::error(&srel, line, 6, kind::MISSING_CELL, format!("source '{id}' does not say which copy was read")));
+        }
+        if cat.sources.contains_key(&id) {
+            diags.push(Diagnostic::error(&srel, line, 1, kind::DUPLICATE_KEY, format!("source '{id}' is listed twice")));
+            continue;
+        }
+        cat.sources.insert(id.clone(), Source { source_id: id, citation: g("citation"), year: g("year"), kind: g("kind"), archival_ref: g("archival_ref"), copy_read: g("copy_read"), notes: g("notes") });
+    }
+
+    // Series vocabulary.
+    let vp = data_dir.join("series.csv");
+    let vrel = rel_path(data_dir, &vp);
+    for (line, m) in read_keyed_csv(&vp, &vrel, &["series", "unit", "kind", "description"], diags) {
+        let name = m["series"].clone();
+        if !valid_series_name(&name) {
+            diags.push(Diagnostic::error(&vrel, line, 1, kind::UNKNOWN_SERIES, format!("'{name}' is not of the form institution.measure")));
+            continue;
+        }
+        let Some(unit) = Unit::parse(&m["unit"]) else {
+            diags.push(Diagnostic::error(&vrel, line, 2, kind::BAD_UNIT, format!("unit '{}' is not persons, percent, per_1000 or count", m["unit"])));
+            continue;
+        };
+        if cat.series.contains_key(&name) {
+            diags.push(Diagnostic::error(&vrel, line, 1, kind::DUPLICATE_KEY, format!("series '{name}' is listed twice")));
+            continue;
+        }
+        cat.series.insert(name.clone(), SeriesDef { series: name, unit, kind: m["kind"].clone(), description: m["description"].clone() });
+    }
+
+    // Tables: data/tables/<source_id>/<table_id>.{csv,toml}
+    let tdir = data_dir.join("tables");
+    let mut dirs: Vec<PathBuf> = match std::fs::read_dir(&tdir) {
+        Ok(rd) => rd.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.is_dir()).collect(),
+        Err(_) => {
+            diags.push(Diagnostic::error(&rel_path(data_dir, &tdir), 1, 1, kind::MISSING_FILE, "no tables folder"));
+            vec![]
+        }
+    };
+    dirs.sort();
+    for dir in dirs {
+        let source_id = dir.file_name().unwrap_or_default().to_string_lossy().to_string();
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir).map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.path()).collect()).unwrap_or_default();
+        files.sort();
+        let stems: BTreeSet<String> = files
+            .iter()
+            .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("csv") | Some("toml")))
+            .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().to_string()))
+            .collect();
+        for stem in stems {
+            let csv_path = dir.join(format!("{stem}.csv"));
+            let man_path = dir.join(format!("{stem}.toml"));
+            let crel = rel_path(data_dir, &csv_path);
+            let mrel = rel_path(data_dir, &man_path);
+            if !cat.sources.contains_key(&source_id) {
+                diags.push(Diagnostic::error(&crel, 1, 1, kind::UNKNOWN_SOURCE, format!("folder '{source_id}' names no source in sources.csv")));
+            }
+            let mtext = read_text(&man_path, &mrel, diags);
+            let ctext = read_text(&csv_path, &crel, diags);
+            let manifest = match &mtext {
+                Some(t) => match toml::from_str::<Manifest>(t) {
+                    Ok(m) => Some(m),
+                    Err(e) => {
+                        let (line, col) = e.span().map(|s| line_col(t, s.start)).unwrap_or((1, 1));
+                        let msg = e.message().replace('\n', " ");
+                        diags.push(Diagnostic::error(&mrel, line, col, kind::MANIFEST_ERROR, msg));
+                        None
+                    }
+                },
+                None => None,
+            };
+            let parsed = ctext.as_deref().and_then(|t| parse_csv(t, &crel, diags));
+            if let (Some(manifest), Some((header, rows))) = (manifest, parsed) {
+                cat.tables.push(RawTable {
+                    source_id: source_id.clone(),
+                    table_id: stem.clone(),
+                    csv_file: crel,
+                    manifest_file: mrel,
+                    manifest_text: mtext.unwrap_or_default(),
+                    manifest,
+                    header,
+                    rows,
+                });
+            }
+        }
+    }
+    cat
+}

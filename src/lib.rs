@@ -1,0 +1,21 @@
+//! gulagstats: archival statistics of the Soviet penal system.
+//!
+//! Data flows one way: as-printed tables ([`ingest`]) -> typed cells ([`validate`]) -> observations
+//! ([`tidy`]) -> reconciled series ([`reconcile`], [`derive`]) -> checks ([`check`]), charts
+//! ([`charts`]) and exports ([`export`]). The [`cmd`] modules are the subcommands.
+
+pub mod charts;
+pub mod check;
+pub mod claims;
+pub mod cmd;
+pub mod derive;
+pub mod diag;
+pub mod error;
+pub mod export;
+pub mod ingest;
+pub mod model;
+pub mod output;
+pub mod pipeline;
+pub mod reconcile;
+pub mod tidy;
+pub mod validate;

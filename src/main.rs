@@ -1,0 +1,56 @@
+//! The `gulagstats` binary: parses arguments, calls the library, maps errors to exit codes.
+
+use clap::{Parser, Subcommand};
+use gulagstats::cmd;
+
+#[derive(Parser)]
+#[command(name = "gulagstats", version, about = "Archival statistics of the Soviet penal system: validate, reconcile, check, plot, export")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Parse and validate every table, manifest, source and claim; report every problem
+    Validate(cmd::validate::Args),
+    /// The main job: validate, reconcile, check, draw every chart, write every export
+    Build(cmd::build::Args),
+    /// Evaluate the claims registry against the data
+    Check(cmd::check::Args),
+    /// Write the cleaned datasets and datapackage.json
+    Export(cmd::export::Args),
+    /// Draw figures
+    Plot(cmd::plot::Args),
+    /// Show what each source says about a series
+    Show(cmd::show::Args),
+}
+
+fn main() {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            std::process::exit(code);
+        }
+    };
+    let res = match &cli.command {
+        Command::Validate(a) => cmd::validate::run(a),
+        Command::Build(a) => cmd::build::run(a),
+        Command::Check(a) => cmd::check::run(a),
+        Command::Export(a) => cmd::export::run(a),
+        Command::Plot(a) => cmd::plot::run(a),
+        Command::Show(a) => cmd::show::run(a),
+    };
+    match res {
+        Ok(code) => std::process::exit(code),
+        Err(e) => {
+            if let gulagstats::error::Error::Invalid(d) = &e {
+                gulagstats::pipeline::report(d, false);
+            }
+            eprintln!("gulagstats: {e}");
+            std::process::exit(e.exit_code());
+        }
+    }
+}

@@ -1,0 +1,284 @@
+//! Typed observations: the canonical long form every stage after ingestion works on.
+
+use serde::Serialize;
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    pub y: i32,
+    pub m: u32,
+    pub d: u32,
+}
+
+fn days_in_month(y: i32, m: u32) -> u32 {
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
+impl Date {
+    pub fn new(y: i32, m: u32, d: u32) -> Option<Date> {
+        if (1800..=2100).contains(&y) && (1..=12).contains(&m) && d >= 1 && d <= days_in_month(y, m) {
+            Some(Date { y, m, d })
+        } else {
+            None
+        }
+    }
+    pub fn jan1(y: i32) -> Date {
+        Date { y, m: 1, d: 1 }
+    }
+    pub fn dec31(y: i32) -> Date {
+        Date { y, m: 12, d: 31 }
+    }
+    /// Parse `YYYY-MM-DD` strictly.
+    pub fn parse(s: &str) -> Option<Date> {
+        let b = s.as_bytes();
+        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+            return None;
+        }
+        let y = s[0..4].parse().ok()?;
+        let m = s[5..7].parse().ok()?;
+        let d = s[8..10].parse().ok()?;
+        if !s[0..4].bytes().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        Date::new(y, m, d)
+    }
+    /// Fractional year, for plotting.
+    pub fn year_f(&self) -> f64 {
+        self.y as f64 + ((self.m - 1) as f64 * 30.44 + (self.d - 1) as f64) / 365.25
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.y, self.m, self.d)
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_string())
+    }
+}
+
+/// Parse a year label strictly: four digits.
+pub fn parse_year(s: &str) -> Option<i32> {
+    let s = s.trim();
+    if s.len() == 4 && s.bytes().all(|c| c.is_ascii_digit()) {
+        let y: i32 = s.parse().ok()?;
+        if (1800..=2100).contains(&y) {
+            return Some(y);
+        }
+    }
+    None
+}
+
+/// A period: a stock at an instant (start == end) or a flow over an interval.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Period {
+    pub start: Date,
+    pub end: Date,
+}
+
+impl Period {
+    pub fn instant(d: Date) -> Period {
+        Period { start: d, end: d }
+    }
+    pub fn year(y: i32) -> Period {
+        Period { start: Date::jan1(y), end: Date::dec31(y) }
+    }
+    pub fn years(a: i32, b: i32) -> Period {
+        Period { start: Date::jan1(a), end: Date::dec31(b) }
+    }
+    pub fn is_instant(&self) -> bool {
+        self.start == self.end
+    }
+    /// Parse `YYYY-MM-DD`, `YYYY-MM-DD/YYYY-MM-DD`, `YYYY` (a year's flow) or `YYYY-YYYY`.
+    pub fn parse(s: &str) -> Option<Period> {
+        let s = s.trim();
+        if let Some((a, b)) = s.split_once('/') {
+            let (a, b) = (Date::parse(a.trim())?, Date::parse(b.trim())?);
+            return if a <= b { Some(Period { start: a, end: b }) } else { None };
+        }
+        if let Some(d) = Date::parse(s) {
+            return Some(Period::instant(d));
+        }
+        if let Some(y) = parse_year(s) {
+            return Some(Period::year(y));
+        }
+        if let Some((a, b)) = s.split_once('-') {
+            let (a, b) = (parse_year(a)?, parse_year(b)?);
+            return if a <= b { Some(Period::years(a, b)) } else { None };
+        }
+        None
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum Unit {
+    #[serde(rename = "persons")]
+    Persons,
+    #[serde(rename = "percent")]
+    Percent,
+    #[serde(rename = "per_1000")]
+    Per1000,
+    #[serde(rename = "count")]
+    Count,
+}
+
+impl Unit {
+    pub fn parse(s: &str) -> Option<Unit> {
+        match s.trim() {
+            "persons" => Some(Unit::Persons),
+            "percent" => Some(Unit::Percent),
+            "per_1000" => Some(Unit::Per1000),
+            "count" => Some(Unit::Count),
+            _ => None,
+        }
+    }
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Unit::Persons => "persons",
+            Unit::Percent => "percent",
+            Unit::Per1000 => "per_1000",
+            Unit::Count => "count",
+        }
+    }
+    /// Decimals used when the pipeline writes a derived value of this unit.
+    pub fn derived_decimals(&self) -> usize {
+        match self {
+            Unit::Persons | Unit::Count => 0,
+            Unit::Percent | Unit::Per1000 => 2,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Evidence {
+    Printed,
+    Derived,
+}
+
+impl Evidence {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Evidence::Printed => "printed",
+            Evidence::Derived => "derived",
+        }
+    }
+}
+
+/// One value as a source gives it, remembering the cell it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Observation {
+    pub series: String,
+    pub period: Period,
+    pub category: String,
+    pub value: f64,
+    /// Decimals as printed (for deciding what is rounding and what is a conflict).
+    pub decimals: usize,
+    pub unit: Unit,
+    pub source_id: String,
+    pub location: String,
+    pub evidence: Evidence,
+    pub note: String,
+    /// Provenance: the cell (file relative to the data folder, 1-based line and column).
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Observation {
+    pub fn key(&self) -> (&str, Period, &str) {
+        (&self.series, self.period, &self.category)
+    }
+    /// Half a unit in the last printed place: how far the true value may be from the printed one.
+    pub fn rounding(&self) -> f64 {
+        0.5 * 10f64.powi(-(self.decimals as i32))
+    }
+    pub fn value_text(&self) -> String {
+        fmt_num(self.value, self.decimals)
+    }
+}
+
+/// Fixed formatting of a number with `decimals` places; never `-0`.
+pub fn fmt_num(v: f64, decimals: usize) -> String {
+    let s = format!("{:.*}", decimals, v);
+    if s.starts_with('-') && s[1..].chars().all(|c| c == '0' || c == '.') {
+        s[1..].to_string()
+    } else {
+        s
+    }
+}
+
+/// Number with thousands separators (for people, in text and charts).
+pub fn fmt_thousands(v: f64) -> String {
+    let s = format!("{:.0}", v.abs());
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if v < -0.5 {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
+/// Parse a printed figure: optional '-', digits, optional '.' and digits. Returns value and decimals.
+pub fn parse_figure(s: &str) -> Option<(f64, usize)> {
+    let t = s.trim();
+    let body = t.strip_prefix('-').unwrap_or(t);
+    if body.is_empty() {
+        return None;
+    }
+    let (int, frac) = match body.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (body, None),
+    };
+    if int.is_empty() || !int.bytes().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let decimals = match frac {
+        Some(f) if !f.is_empty() && f.bytes().all(|c| c.is_ascii_digit()) => f.len(),
+        Some(_) => return None,
+        None => 0,
+    };
+    t.parse::<f64>().ok().map(|v| (v, decimals))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn figures() {
+        assert_eq!(parse_figure("1344408"), Some((1344408.0, 0)));
+        assert_eq!(parse_figure("4.81"), Some((4.81, 2)));
+        assert_eq!(parse_figure("1 344"), None);
+        assert_eq!(parse_figure("1,344"), None);
+        assert_eq!(parse_figure("12."), None);
+        assert_eq!(parse_figure("abc"), None);
+    }
+    #[test]
+    fn periods() {
+        assert_eq!(Period::parse("1921-1953"), Some(Period::years(1921, 1953)));
+        assert_eq!(Period::parse("1939-02-30"), None);
+        assert!(Period::parse("1939-01-01").unwrap().is_instant());
+        assert_eq!(Period::parse("1940-01-01/1939-01-01"), None);
+    }
+    #[test]
+    fn thousands() {
+        assert_eq!(fmt_thousands(1344408.0), "1,344,408");
+        assert_eq!(fmt_thousands(999.0), "999");
+        assert_eq!(fmt_num(-0.0001, 2), "0.00");
+    }
+}

@@ -1,0 +1,48 @@
+//! Writing outputs: atomically (temporary file + rename), so a failed run leaves earlier outputs
+//! intact; and progress bars only when a person watches a terminal.
+
+use crate::error::{Error, Result};
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let res = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if let Err(e) = res {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(Error::io(path, e));
+    }
+    Ok(())
+}
+
+/// A progress bar on stderr when it is a terminal; hidden otherwise (pipes, CI, tests).
+pub fn progress(len: u64, what: &str) -> indicatif::ProgressBar {
+    if std::io::stderr().is_terminal() && std::env::var_os("CI").is_none() {
+        let pb = indicatif::ProgressBar::new(len);
+        if let Ok(style) = indicatif::ProgressStyle::with_template("{msg:>12} [{bar:30}] {pos}/{len}") {
+            pb.set_style(style.progress_chars("=> "));
+        }
+        pb.set_message(what.to_string());
+        pb
+    } else {
+        indicatif::ProgressBar::hidden()
+    }
+}
+
+/// Write a CSV from a header and rows of strings.
+pub fn csv_bytes(header: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>> {
+    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(vec![]);
+    w.write_record(header).map_err(|e| Error::Other(e.to_string()))?;
+    for r in rows {
+        w.write_record(r).map_err(|e| Error::Other(e.to_string()))?;
+    }
+    w.into_inner().map_err(|e| Error::Other(e.to_string()))
+}

@@ -1,0 +1,113 @@
+//! The stages run in order on a data folder. Every command starts here.
+
+use crate::diag::Diagnostic;
+use crate::error::{Error, Result};
+use crate::ingest::Catalog;
+use crate::model::Observation;
+use crate::validate::TypedTable;
+use std::path::Path;
+
+pub struct Loaded {
+    pub catalog: Catalog,
+    pub tables: Vec<TypedTable>,
+    pub observations: Vec<Observation>,
+    /// Errors and findings, sorted by file, line, column.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Loaded {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(|d| d.is_error())
+    }
+}
+
+/// Ingest, validate and tidy. Never stops at the first problem.
+pub fn load(data_dir: &Path) -> Result<Loaded> {
+    if !data_dir.is_dir() {
+        return Err(Error::Usage(format!("data folder '{}' does not exist", data_dir.display())));
+    }
+    let mut diags = Vec::new();
+    let catalog = crate::ingest::load(data_dir, &mut diags);
+    let tables = crate::validate::validate(&catalog, &mut diags);
+    let observations = crate::tidy::melt(&tables);
+    diags.sort();
+    diags.dedup();
+    Ok(Loaded { catalog, tables, observations, diagnostics: diags })
+}
+
+/// Load and insist the data is valid.
+pub fn load_valid(data_dir: &Path) -> Result<Loaded> {
+    let l = load(data_dir)?;
+    if l.has_errors() {
+        return Err(Error::Invalid(l.diagnostics));
+    }
+    Ok(l)
+}
+
+/// Print diagnostics to stderr, errors first then findings, each in file order.
+pub fn report(diags: &[Diagnostic], show_findings: bool) {
+    use std::io::Write;
+    let mut err = std::io::stderr().lock();
+    for d in diags.iter().filter(|d| d.is_error()) {
+        let _ = writeln!(err, "{d}");
+    }
+    if show_findings {
+        for d in diags.iter().filter(|d| !d.is_error()) {
+            let _ = writeln!(err, "{d}");
+        }
+    }
+}
+
+/// Everything the later stages produce from valid data.
+pub struct Analysis {
+    pub loaded: Loaded,
+    /// Printed observations and the pipeline's derived ones, sorted.
+    pub observations: Vec<Observation>,
+    /// Reconciled printed series and derived series, sorted.
+    pub reconciled: Vec<crate::reconcile::Reconciled>,
+    /// Only the derived (Monte Carlo) rows, also part of `reconciled`.
+    pub derived: Vec<crate::reconcile::Reconciled>,
+    pub claims: Vec<crate::check::ClaimResult>,
+    pub findings: Vec<crate::check::Finding>,
+}
+
+/// Ingest, validate, tidy, reconcile, derive, check. Fails with every diagnostic when data is invalid.
+pub fn analyse(data_dir: &Path) -> Result<Analysis> {
+    let mut loaded = load(data_dir)?;
+    let mut diags = Vec::new();
+    let (rules, unc) = crate::reconcile::load_rules(data_dir, &mut diags);
+    let claims = crate::claims::load(data_dir, &loaded.catalog, &mut diags);
+    loaded.diagnostics.extend(diags);
+    loaded.diagnostics.sort();
+    if loaded.has_errors() {
+        return Err(Error::Invalid(loaded.diagnostics));
+    }
+    let printed_rec = crate::reconcile::reconcile(&loaded.observations, &rules, &unc);
+    let derived = crate::derive::derive(&printed_rec);
+    let mut reconciled = printed_rec;
+    reconciled.extend(derived.rows.iter().cloned());
+    reconciled.sort_by(|a, b| (&a.series, a.period, &a.category).cmp(&(&b.series, b.period, &b.category)));
+    let mut observations = loaded.observations.clone();
+    observations.extend(derived.observations);
+    crate::tidy::sort_observations(&mut observations);
+    let results = crate::check::evaluate(&claims, &reconciled, &observations);
+    let findings = crate::check::identities(&observations, &reconciled, &derived.rows);
+    Ok(Analysis { loaded, observations, reconciled, derived: derived.rows, claims: results, findings })
+}
+
+impl Analysis {
+    pub fn failed_claims(&self) -> usize {
+        self.claims.iter().filter(|c| c.status == "fail").count()
+    }
+    /// The tables every export writes (chart tables are added by the charts stage).
+    pub fn export_tables(&self) -> Vec<crate::export::Table> {
+        vec![
+            crate::export::observations_table(&self.observations),
+            crate::export::reconciled_table(&self.reconciled),
+            crate::export::claims_table(&self.claims),
+        ]
+    }
+    pub fn sources(&self) -> Vec<&crate::ingest::Source> {
+        self.loaded.catalog.sources.values().collect()
+    }
+}

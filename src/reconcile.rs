@@ -1,0 +1,242 @@
+//! Reconcile: align observations on (series, period, category), choose a value by the rule that
+//! `data/reconcile.toml` declares for the series, and give an honest range: the spread of the
+//! sources (with their printed rounding) widened by the systematic uncertainty that
+//! `data/uncertainty.toml` declares. Conflicts are flagged, never averaged away silently.
+
+use crate::diag::{kind, line_col, Diagnostic};
+use crate::model::{Observation, Period, Unit};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Rules {
+    #[serde(default)]
+    pub default_method: Option<String>,
+    #[serde(default)]
+    pub witnesses: Vec<WitnessGroup>,
+    #[serde(default)]
+    pub series: Vec<SeriesRule>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WitnessGroup {
+    /// The document the sources witness.
+    pub document: String,
+    pub sources: Vec<String>,
+    #[serde(default)]
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeriesRule {
+    pub series: String,
+    /// `preferred` (first source of `prefer` that has a value) or `median` (of independent documents).
+    pub method: String,
+    #[serde(default)]
+    pub prefer: Vec<String>,
+    #[serde(default)]
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Uncertainty {
+    #[serde(default)]
+    pub rule: Vec<UncertaintyRule>,
+}
+
+/// A documented systematic uncertainty: widens the range of a series over a span of years.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UncertaintyRule {
+    pub id: String,
+    pub series: String,
+    #[serde(default)]
+    pub from: Option<i32>,
+    #[serde(default)]
+    pub to: Option<i32>,
+    /// Subtract from the low end / add to the high end (absolute, in the series' unit).
+    #[serde(default)]
+    pub low_add: f64,
+    #[serde(default)]
+    pub high_add: f64,
+    /// Multiply the low end by (1 - low_rel) and the high end by (1 + high_rel).
+    #[serde(default)]
+    pub low_rel: f64,
+    #[serde(default)]
+    pub high_rel: f64,
+    pub rationale: String,
+    pub citation: String,
+}
+
+impl UncertaintyRule {
+    pub fn applies(&self, series: &str, p: &Period) -> bool {
+        self.series == series && self.from.map_or(true, |f| p.start.y >= f) && self.to.map_or(true, |t| p.end.y <= t)
+    }
+}
+
+pub fn load_rules(data_dir: &Path, diags: &mut Vec<Diagnostic>) -> (Rules, Uncertainty) {
+    fn read<T: for<'de> Deserialize<'de> + Default>(p: &Path, rel: &str, diags: &mut Vec<Diagnostic>) -> T {
+        let Ok(text) = std::fs::read_to_string(p) else { return T::default() };
+        match toml::from_str::<T>(&text) {
+            Ok(v) => v,
+            Err(e) => {
+                let (l, c) = e.span().map(|s| line_col(&text, s.start)).unwrap_or((1, 1));
+                diags.push(Diagnostic::error(rel, l, c, kind::CONFIG_ERROR, e.message().replace('\n', " ")));
+                T::default()
+            }
+        }
+    }
+    let r: Rules = read(&data_dir.join("reconcile.toml"), "data/reconcile.toml", diags);
+    let u: Uncertainty = read(&data_dir.join("uncertainty.toml"), "data/uncertainty.toml", diags);
+    for s in &r.series {
+        if !matches!(s.method.as_str(), "preferred" | "median") {
+            diags.push(Diagnostic::error("data/reconcile.toml", 1, 1, kind::CONFIG_ERROR, format!("series '{}': method '{}' is not preferred or median", s.series, s.method)));
+        }
+    }
+    (r, u)
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reconciled {
+    pub series: String,
+    pub period: Period,
+    pub category: String,
+    pub value: f64,
+    pub low: f64,
+    pub high: f64,
+    pub unit: Unit,
+    pub decimals: usize,
+    pub n_sources: usize,
+    pub method: String,
+    pub sources: Vec<String>,
+    pub flags: Vec<String>,
+}
+
+impl Reconciled {
+    pub fn flags_text(&self) -> String {
+        self.flags.join(";")
+    }
+}
+
+/// Half a unit of the printed precision, used to tell rounding from conflict. A figure whose note
+/// marks it as approximate ("about", "some", "around", "nearly", "roughly", "approximate") and
+/// that ends in k zeros is taken as rounded to 10^k; every other figure is exact to its printed
+/// decimals.
+pub fn half_unit(o: &Observation) -> f64 {
+    if o.decimals > 0 {
+        return o.rounding();
+    }
+    let n = o.note.to_lowercase();
+    let approx = ["approximate", "about", "around", "some ", "nearly", "roughly"].iter().any(|w| n.contains(w));
+    if !approx {
+        return 0.5;
+    }
+    let mut v = o.value.abs().round() as i64;
+    if v == 0 {
+        return 0.5;
+    }
+    let mut k = 0;
+    while v % 10 == 0 && k < 6 {
+        v /= 10;
+        k += 1;
+    }
+    0.5 * 10f64.powi(k)
+}
+
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    let n = v.len();
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    }
+}
+
+pub fn reconcile(obs: &[Observation], rules: &Rules, unc: &Uncertainty) -> Vec<Reconciled> {
+    let doc_of = |s: &str| -> String {
+        rules.witnesses.iter().find(|w| w.sources.iter().any(|x| x == s)).map(|w| w.document.clone()).unwrap_or_else(|| s.to_string())
+    };
+    let mut groups: BTreeMap<(String, Period, String), Vec<&Observation>> = BTreeMap::new();
+    for o in obs {
+        // printed total rows over a span are observations too; estimates reconcile per author
+        groups.entry((o.series.clone(), o.period, o.category.clone())).or_default().push(o);
+    }
+    let mut out = Vec::new();
+    for ((series, period, category), os) in groups {
+        // collapse exact duplicates from one source (the same figure printed twice)
+        let mut per_source: BTreeMap<&str, Vec<&Observation>> = BTreeMap::new();
+        for o in &os {
+            per_source.entry(o.source_id.as_str()).or_default().push(o);
+        }
+        let mut flags = Vec::new();
+        // conflict: two values further apart than their printed precision allows
+        let mut conflict = false;
+        for (i, a) in os.iter().enumerate() {
+            for b in &os[i + 1..] {
+                if (a.value - b.value).abs() > half_unit(a) + half_unit(b) + 1e-9 {
+                    conflict = true;
+                }
+            }
+        }
+        let mut docs: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+        for o in &os {
+            docs.entry(doc_of(&o.source_id)).or_default().push(o.value);
+        }
+        let rule = rules.series.iter().find(|r| r.series == series);
+        let method = rule.map(|r| r.method.clone()).or_else(|| rules.default_method.clone()).unwrap_or_else(|| "median".into());
+        let (value, method_name, decimals) = if method == "preferred" {
+            let prefer = rule.map(|r| r.prefer.clone()).unwrap_or_default();
+            let chosen = prefer.iter().find_map(|p| os.iter().find(|o| &o.source_id == p)).or_else(|| os.first());
+            let c = chosen.expect("group is never empty");
+            (c.value, format!("preferred:{}", c.source_id), c.decimals)
+        } else {
+            let mut meds: Vec<f64> = docs.values_mut().map(|v| median(v)).collect();
+            let d = os.iter().map(|o| o.decimals).max().unwrap_or(0);
+            (median(&mut meds), if docs.len() > 1 { "median-of-documents".to_string() } else { "single-document".to_string() }, d)
+        };
+        let mut low = os.iter().map(|o| o.value - if conflict { 0.0 } else { o.rounding() }).fold(f64::INFINITY, f64::min);
+        let mut high = os.iter().map(|o| o.value + if conflict { 0.0 } else { o.rounding() }).fold(f64::NEG_INFINITY, f64::max);
+        low = low.min(value);
+        high = high.max(value);
+        for r in unc.rule.iter().filter(|r| r.applies(&series, &period)) {
+            low = low * (1.0 - r.low_rel) - r.low_add;
+            high = high * (1.0 + r.high_rel) + r.high_add;
+            flags.push(format!("uncertainty:{}", r.id));
+        }
+        let unit = os[0].unit;
+        if matches!(unit, Unit::Persons | Unit::Count | Unit::Percent | Unit::Per1000) {
+            low = low.max(0.0);
+        }
+        if unit == Unit::Percent {
+            high = high.min(100.0);
+        }
+        if conflict {
+            flags.insert(0, "conflict".into());
+        }
+        if docs.len() == 1 {
+            flags.insert(0, "single-source".into());
+        }
+        let sources: Vec<String> = per_source.keys().map(|s| s.to_string()).collect();
+        out.push(Reconciled {
+            series,
+            period,
+            category,
+            value,
+            low,
+            high,
+            unit,
+            decimals,
+            n_sources: sources.len(),
+            method: method_name,
+            sources,
+            flags,
+        });
+    }
+    out
+}

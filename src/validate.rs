@@ -1,0 +1,495 @@
+//! Validate: check every manifest against its table and type every cell. Produces typed tables
+//! (ready to be melted by `tidy`) and a diagnostic for every problem, plus findings for printed
+//! totals and shares that do not add up.
+
+use crate::diag::{kind, Diagnostic};
+use crate::ingest::{Catalog, RawTable};
+use crate::model::{parse_figure, parse_year, Date, Period, Unit};
+
+/// Where a row's period comes from.
+#[derive(Debug, Clone)]
+pub enum PeriodRule {
+    Fixed(Period),
+    FromKey { col: usize, kind: String },
+}
+
+#[derive(Debug, Clone)]
+pub struct ColumnPlan {
+    pub index: usize,
+    pub name: String,
+    pub series: String,
+    pub unit: Unit,
+    pub category: String,
+    pub category_from: Option<usize>,
+    pub period: PeriodRule,
+    pub sum_of: Vec<usize>,
+    pub note: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct TypedRow {
+    pub line: usize,
+    pub labels: Vec<String>,
+    /// The row's raw cells, as typed.
+    pub cells: Vec<String>,
+    /// Printed total row: with the period it is emitted under, if any.
+    pub total: Option<Option<Period>>,
+    /// One entry per column plan: the figure and its printed decimals, or None for a missing marker.
+    pub values: Vec<Option<(f64, usize)>>,
+    /// The row's period per column plan (None where it could not be read).
+    pub periods: Vec<Option<Period>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TypedTable {
+    pub source_id: String,
+    pub table_id: String,
+    pub csv_file: String,
+    pub location: String,
+    pub long: bool,
+    pub plans: Vec<ColumnPlan>,
+    pub rows: Vec<TypedRow>,
+    /// For long tables: (series, period, category, unit, location, note) per row.
+    pub long_rows: Vec<LongRow>,
+}
+
+#[derive(Debug, Clone)]
+pub struct LongRow {
+    pub line: usize,
+    pub series: String,
+    pub period: Period,
+    pub category: String,
+    pub value: f64,
+    pub decimals: usize,
+    pub unit: Unit,
+    pub location: String,
+    pub note: String,
+}
+
+fn period_from_label(label: &str, kind_: &str) -> Option<Period> {
+    match kind_ {
+        "jan1" => parse_year(label).map(|y| Period::instant(Date::jan1(y))),
+        "dec31" => parse_year(label).map(|y| Period::instant(Date::dec31(y))),
+        "year" => parse_year(label).map(Period::year),
+        "date" => Date::parse(label.trim()).map(Period::instant),
+        "span" => Period::parse(label),
+        _ => None,
+    }
+}
+
+const PERIOD_KINDS: &[&str] = &["jan1", "dec31", "year", "date", "span"];
+
+/// Check a value's range for its unit; returns a diagnostic kind and message when out of range.
+pub fn range_problem(v: f64, unit: Unit) -> Option<(&'static str, String)> {
+    match unit {
+        Unit::Persons | Unit::Count if v < 0.0 => Some((kind::NEGATIVE_COUNT, format!("a count cannot be negative: {v}"))),
+        Unit::Percent if !(0.0..=100.0).contains(&v) => Some((kind::PERCENT_OUT_OF_RANGE, format!("a percent must lie between 0 and 100: {v}"))),
+        Unit::Per1000 if !(0.0..=1000.0).contains(&v) => Some((kind::PERCENT_OUT_OF_RANGE, format!("a rate per 1,000 must lie between 0 and 1000: {v}"))),
+        _ => None,
+    }
+}
+
+pub fn validate(cat: &Catalog, diags: &mut Vec<Diagnostic>) -> Vec<TypedTable> {
+    let mut out = Vec::new();
+    for t in &cat.tables {
+        if t.manifest.is_long() {
+            out.push(validate_long(cat, t, diags));
+        } else if let Some(tt) = validate_wide(cat, t, diags) {
+            check_totals(&tt, diags);
+            if t.manifest.shares_sum_to_100 {
+                check_shares(&tt, diags);
+            }
+            out.push(tt);
+        }
+    }
+    out
+}
+
+fn unit_of(t: &RawTable, spec: Option<&toml::Spanned<String>>, diags: &mut Vec<Diagnostic>) -> Option<Unit> {
+    let s = spec.or(t.manifest.unit.as_ref());
+    match s {
+        None => {
+            diags.push(Diagnostic::error(&t.manifest_file, 1, 1, kind::MANIFEST_ERROR, "no unit: set `unit` for the table or the column"));
+            None
+        }
+        Some(s) => match Unit::parse(s.get_ref()) {
+            Some(u) => Some(u),
+            None => {
+                let (l, c) = t.mpos(s.span());
+                diags.push(Diagnostic::error(&t.manifest_file, l, c, kind::BAD_UNIT, format!("unit '{}' is not persons, percent, per_1000 or count", s.get_ref())));
+                None
+            }
+        },
+    }
+}
+
+fn validate_wide(cat: &Catalog, t: &RawTable, diags: &mut Vec<Diagnostic>) -> Option<TypedTable> {
+    let m = &t.manifest;
+    let mfile = &t.manifest_file;
+    let n0 = diags.iter().filter(|d| d.is_error()).count();
+    let mut key_idx = Vec::new();
+    for k in &m.keys {
+        match t.col_index(k.get_ref()) {
+            Some(i) => key_idx.push(i),
+            None => {
+                let (l, c) = t.mpos(k.span());
+                diags.push(Diagnostic::error(mfile, l, c, kind::MANIFEST_ERROR, format!("key column '{}' is not in the header of {}", k.get_ref(), t.csv_file)));
+            }
+        }
+    }
+    let default_period = match &m.period {
+        Some(p) => {
+            let okk = PERIOD_KINDS.contains(&p.kind.get_ref().as_str());
+            if !okk {
+                let (l, c) = t.mpos(p.kind.span());
+                diags.push(Diagnostic::error(mfile, l, c, kind::MANIFEST_ERROR, format!("period kind '{}' is not one of {}", p.kind.get_ref(), PERIOD_KINDS.join(", "))));
+            }
+            match t.col_index(p.column.get_ref()) {
+                Some(i) if okk => Some(PeriodRule::FromKey { col: i, kind: p.kind.get_ref().clone() }),
+                Some(_) => None,
+                None => {
+                    let (l, c) = t.mpos(p.column.span());
+                    diags.push(Diagnostic::error(mfile, l, c, kind::MANIFEST_ERROR, format!("period column '{}' is not in the header", p.column.get_ref())));
+                    None
+                }
+            }
+        }
+        None => None,
+    };
+    let mut plans = Vec::new();
+    let mut listed = vec![false; t.header.len()];
+    for &k in &key_idx {
+        listed[k] = true;
+    }
+    for cs in &m.columns {
+        let (l, c) = t.mpos(cs.name.span());
+        let Some(index) = t.col_index(cs.name.get_ref()) else {
+            diags.push(Diagnostic::error(mfile, l, c, kind::MANIFEST_ERROR, format!("column '{}' is not in the header of {}", cs.name.get_ref(), t.csv_file)));
+            continue;
+        };
+        if listed[index] && !key_idx.contains(&index) {
+            diags.push(Diagnostic::error(mfile, l, c, kind::MANIFEST_ERROR, format!("column '{}' is described twice", cs.name.get_ref())));
+        }
+        listed[index] = true;
+        if cs.skip {
+            continue;
+        }
+        let Some(series) = &cs.series else {
+            diags.push(Diagnostic::error(mfile, l, c, kind::MANIFEST_ERROR, format!("column '{}' maps to no series (set series, or skip = true)", cs.name.get_ref())));
+            continue;
+        };
+        if !cat.series_known(series.get_ref()) {
+            let (l, c) = t.mpos(series.span());
+            diags.push(Diagnostic::error(mfile, l, c, kind::UNKNOWN_SERIES, format!("series '{}' is not in series.csv", series.get_ref())));
+        }
+        let Some(unit) = unit_of(t, cs.unit.as_ref(), diags) else { continue };
+        if let Some(def) = cat.series.get(series.get_ref()) {
+            if def.unit != unit {
+                diags.push(Diagnostic::error(mfile, l, c, kind::BAD_UNIT, format!("column '{}' is in {} but series '{}' is in {}", cs.name.get_ref(), unit.as_str(), def.series, def.unit.as_str())));
+            }
+        }
+        let period = match &cs.period {
+            Some(p) => match Period::parse(p.get_ref()) {
+                Some(p) => PeriodRule::Fixed(p),
+                None => {
+                    let (l, c) = t.mpos(p.span());
+                    diags.push(Diagnostic::error(mfile, l, c, kind::BAD_PERIOD, format!("'{}' is not a date YYYY-MM-DD or a span", p.get_ref())));
+                    continue;
+                }
+            },
+            None => match &default_period {
+                Some(p) => p.clone(),
+                None => {
+                    diags.push(Diagnostic::error(mfile, l, c, kind::MANIFEST_ERROR, format!("column '{}' has no period: set [period] or the column's period", cs.name.get_ref())));
+                    continue;
+                }
+            },
+        };
+        let category_from = match &cs.category_from {
+            Some(cf) if !cf.get_ref().is_empty() => match t.col_index(cf.get_ref()) {
+                Some(i) => Some(i),
+                None => {
+                    let (l, c) = t.mpos(cf.span());
+                    diags.push(Diagnostic::error(mfile, l, c, kind::MANIFEST_ERROR, format!("category column '{}' is not in the header", cf.get_ref())));
+                    continue;
+                }
+            },
+            _ => None,
+        };
+        let mut sum_of = Vec::new();
+        for s in &cs.sum_of {
+            match t.col_index(s.get_ref()) {
+                Some(i) => sum_of.push(i),
+                None => {
+                    let (l, c) = t.mpos(s.span());
+                    diags.push(Diagnostic::error(mfile, l, c, kind::MANIFEST_ERROR, format!("sum_of column '{}' is not in the header", s.get_ref())));
+                }
+            }
+        }
+        plans.push(ColumnPlan { index, name: cs.name.get_ref().clone(), series: series.get_ref().clone(), unit, category: cs.category.clone(), category_from, period, sum_of, note: cs.note.clone() });
+    }
+    for (i, l) in listed.iter().enumerate() {
+        if !l {
+            diags.push(Diagnostic::error(&t.csv_file, 1, i + 1, kind::MANIFEST_ERROR, format!("column '{}' is neither a key nor described in {}", t.header[i], mfile)));
+        }
+    }
+    let mut totals = Vec::new();
+    for tr in &m.total_rows {
+        let (l, c) = t.mpos(tr.column.span());
+        let Some(ci) = t.col_index(tr.column.get_ref()) else {
+            diags.push(Diagnostic::error(mfile, l, c, kind::MANIFEST_ERROR, format!("total_rows column '{}' is not in the header", tr.column.get_ref())));
+            continue;
+        };
+        let period = match &tr.period {
+            Some(p) => match Period::parse(p.get_ref()) {
+                Some(p) => Some(p),
+                None => {
+                    let (l, c) = t.mpos(p.span());
+                    diags.push(Diagnostic::error(mfile, l, c, kind::BAD_PERIOD, format!("'{}' is not a span", p.get_ref())));
+                    None
+                }
+            },
+            None => None,
+        };
+        totals.push((ci, tr.label.clone(), period));
+    }
+    if diags.iter().filter(|d| d.is_error()).count() > n0 {
+        return None; // the manifest does not describe the table: cells cannot be typed reliably
+    }
+
+    let mut rows = Vec::new();
+    let mut seen_keys: std::collections::BTreeMap<Vec<String>, usize> = Default::default();
+    for r in &t.rows {
+        if r.cells.len() != t.header.len() {
+            continue; // reported by ingest
+        }
+        let labels: Vec<String> = key_idx.iter().map(|&i| r.cells[i].trim().to_string()).collect();
+        let total = totals.iter().find(|(ci, label, _)| r.cells[*ci].trim() == label).map(|(_, _, p)| *p);
+        if !labels.is_empty() {
+            if let Some(first) = seen_keys.get(&labels) {
+                diags.push(Diagnostic::error(&t.csv_file, r.line, key_idx[0] + 1, kind::DUPLICATE_KEY, format!("row key '{}' already used on line {first}", labels.join(" / "))));
+            } else {
+                seen_keys.insert(labels.clone(), r.line);
+            }
+        }
+        let mut values = Vec::new();
+        let mut periods = Vec::new();
+        for p in &plans {
+            let raw = &r.cells[p.index];
+            let col = p.index + 1;
+            let v = if m.missing.iter().any(|mk| mk.trim() == raw.trim()) {
+                None
+            } else if raw.trim().is_empty() {
+                diags.push(Diagnostic::error(&t.csv_file, r.line, col, kind::MISSING_CELL, format!("empty cell in column '{}' (declare a missing marker in the manifest if the page prints none)", p.name)));
+                None
+            } else {
+                match parse_figure(raw) {
+                    Some((v, d)) => {
+                        if let Some((k, msg)) = range_problem(v, p.unit) {
+                            diags.push(Diagnostic::error(&t.csv_file, r.line, col, k, msg));
+                        }
+                        Some((v, d))
+                    }
+                    None => {
+                        diags.push(Diagnostic::error(&t.csv_file, r.line, col, kind::NOT_A_NUMBER, format!("'{}' in column '{}' is not a number (digits, optional '-' and '.', no thousands separators)", raw, p.name)));
+                        None
+                    }
+                }
+            };
+            let per = match (&total, &p.period) {
+                (Some(tp), PeriodRule::FromKey { .. }) => *tp,
+                (_, PeriodRule::Fixed(per)) => Some(*per),
+                (None, PeriodRule::FromKey { col: pc, kind: k }) => {
+                    let label = r.cells[*pc].trim();
+                    let per = period_from_label(label, k);
+                    if per.is_none() && v.is_some() {
+                        diags.push(Diagnostic::error(&t.csv_file, r.line, pc + 1, kind::BAD_PERIOD, format!("'{label}' is not a valid period of kind {k}")));
+                    }
+                    per
+                }
+            };
+            values.push(v);
+            periods.push(per);
+        }
+        rows.push(TypedRow { line: r.line, labels, cells: r.cells.iter().map(|c| c.trim().to_string()).collect(), total, values, periods });
+    }
+    Some(TypedTable {
+        source_id: t.source_id.clone(),
+        table_id: t.table_id.clone(),
+        csv_file: t.csv_file.clone(),
+        location: m.location.clone(),
+        long: false,
+        plans,
+        rows,
+        long_rows: vec![],
+    })
+}
+
+const LONG_COLUMNS: &[&str] = &["series", "period_start", "period_end", "category", "value", "unit", "location", "note"];
+
+fn validate_long(cat: &Catalog, t: &RawTable, diags: &mut Vec<Diagnostic>) -> TypedTable {
+    let mut long_rows = Vec::new();
+    let idx: Vec<Option<usize>> = LONG_COLUMNS.iter().map(|c| t.col_index(c)).collect();
+    let mut ok = true;
+    for (c, i) in LONG_COLUMNS.iter().zip(&idx) {
+        if i.is_none() {
+            diags.push(Diagnostic::error(&t.csv_file, 1, 1, kind::MANIFEST_ERROR, format!("a long table needs column '{c}'")));
+            ok = false;
+        }
+    }
+    if ok {
+        let ix = |k: usize| idx[k].unwrap_or(0);
+        let default_unit = t.manifest.unit.as_ref().and_then(|u| Unit::parse(u.get_ref()));
+        for r in &t.rows {
+            if r.cells.len() != t.header.len() {
+                continue;
+            }
+            let cell = |k: usize| r.cells[ix(k)].trim().to_string();
+            let series = cell(0);
+            let mut bad = false;
+            if !cat.series_known(&series) {
+                diags.push(Diagnostic::error(&t.csv_file, r.line, ix(0) + 1, kind::UNKNOWN_SERIES, format!("series '{series}' is not in series.csv")));
+                bad = true;
+            }
+            let ps = Date::parse(&cell(1));
+            let pe = if cell(2).is_empty() { ps } else { Date::parse(&cell(2)) };
+            let period = match (ps, pe) {
+                (Some(a), Some(b)) if a <= b => Some(Period { start: a, end: b }),
+                (Some(_), Some(_)) => {
+                    diags.push(Diagnostic::error(&t.csv_file, r.line, ix(2) + 1, kind::BAD_PERIOD, "period_end is before period_start"));
+                    None
+                }
+                (None, _) => {
+                    diags.push(Diagnostic::error(&t.csv_file, r.line, ix(1) + 1, kind::BAD_PERIOD, format!("'{}' is not a date YYYY-MM-DD", cell(1))));
+                    None
+                }
+                (_, None) => {
+                    diags.push(Diagnostic::error(&t.csv_file, r.line, ix(2) + 1, kind::BAD_PERIOD, format!("'{}' is not a date YYYY-MM-DD", cell(2))));
+                    None
+                }
+            };
+            let unit = if cell(5).is_empty() { default_unit } else { Unit::parse(&cell(5)) };
+            if unit.is_none() {
+                diags.push(Diagnostic::error(&t.csv_file, r.line, ix(5) + 1, kind::BAD_UNIT, format!("unit '{}' is not persons, percent, per_1000 or count", cell(5))));
+                bad = true;
+            }
+            if let (Some(def), Some(u)) = (cat.series.get(&series), unit) {
+                if def.unit != u {
+                    diags.push(Diagnostic::error(&t.csv_file, r.line, ix(5) + 1, kind::BAD_UNIT, format!("series '{series}' is in {}, not {}", def.unit.as_str(), u.as_str())));
+                }
+            }
+            let raw = cell(4);
+            let value = if raw.is_empty() {
+                diags.push(Diagnostic::error(&t.csv_file, r.line, ix(4) + 1, kind::MISSING_CELL, "a figure is needed in column 'value'"));
+                None
+            } else {
+                match parse_figure(&raw) {
+                    Some(v) => {
+                        let change = cat.series.get(&series).map(|d| d.kind == "change").unwrap_or(false);
+                        if let (Some(u), false) = (unit, change) {
+                            if let Some((k, msg)) = range_problem(v.0, u) {
+                                diags.push(Diagnostic::error(&t.csv_file, r.line, ix(4) + 1, k, msg));
+                            }
+                        }
+                        Some(v)
+                    }
+                    None => {
+                        diags.push(Diagnostic::error(&t.csv_file, r.line, ix(4) + 1, kind::NOT_A_NUMBER, format!("'{raw}' is not a number (digits, optional '-' and '.', no thousands separators)")));
+                        None
+                    }
+                }
+            };
+            if cell(6).is_empty() {
+                diags.push(Diagnostic::error(&t.csv_file, r.line, ix(6) + 1, kind::MISSING_CELL, "every figure needs a location"));
+                bad = true;
+            }
+            if let (false, Some(period), Some((value, decimals)), Some(unit)) = (bad, period, value, unit) {
+                long_rows.push(LongRow { line: r.line, series, period, category: cell(3), value, decimals, unit, location: cell(6), note: cell(7) });
+            }
+        }
+    }
+    TypedTable {
+        source_id: t.source_id.clone(),
+        table_id: t.table_id.clone(),
+        csv_file: t.csv_file.clone(),
+        location: t.manifest.location.clone(),
+        long: true,
+        plans: vec![],
+        rows: vec![],
+        long_rows,
+    }
+}
+
+fn tol(decimals: &[usize]) -> f64 {
+    decimals.iter().map(|&d| 0.5 * 10f64.powi(-(d as i32))).sum::<f64>().max(1e-9)
+}
+
+/// Printed totals (total rows and `sum_of` columns) against the cells.
+fn check_totals(t: &TypedTable, diags: &mut Vec<Diagnostic>) {
+    for (pi, p) in t.plans.iter().enumerate() {
+        for tr in t.rows.iter().filter(|r| r.total.is_some()) {
+            let Some((total, td)) = tr.values[pi] else { continue };
+            let parts: Vec<&TypedRow> = t.rows.iter().filter(|r| r.total.is_none()).collect();
+            let present: Vec<(f64, usize)> = parts.iter().filter_map(|r| r.values[pi]).collect();
+            if present.is_empty() {
+                continue;
+            }
+            let sum: f64 = present.iter().map(|x| x.0).sum();
+            let mut ds: Vec<usize> = present.iter().map(|x| x.1).collect();
+            ds.push(td);
+            if p.unit == Unit::Percent {
+                continue; // a total of percents is not a sum
+            }
+            if (sum - total).abs() > tol(&ds) {
+                let missing = parts.len() - present.len();
+                let extra = if missing > 0 { format!(" ({missing} row(s) have no figure)") } else { String::new() };
+                diags.push(Diagnostic::finding(&t.csv_file, tr.line, p.index + 1, kind::TOTAL_MISMATCH, format!("printed total {} of column '{}' but the rows add up to {}{extra}; difference {}", crate::model::fmt_num(total, td), p.name, crate::model::fmt_num(sum, td), crate::model::fmt_num(sum - total, td))));
+            }
+        }
+        if !p.sum_of.is_empty() {
+            let idx: Vec<usize> = p.sum_of.iter().filter_map(|c| t.plans.iter().position(|q| q.index == *c)).collect();
+            for r in &t.rows {
+                let Some((total, td)) = r.values[pi] else { continue };
+                let parts: Vec<Option<(f64, usize)>> = idx.iter().map(|&i| r.values[i]).collect();
+                if parts.iter().any(|x| x.is_none()) || parts.is_empty() {
+                    continue;
+                }
+                let sum: f64 = parts.iter().map(|x| x.unwrap().0).sum();
+                let mut ds: Vec<usize> = parts.iter().map(|x| x.unwrap().1).collect();
+                ds.push(td);
+                if (sum - total).abs() > tol(&ds) {
+                    diags.push(Diagnostic::finding(&t.csv_file, r.line, p.index + 1, kind::TOTAL_MISMATCH, format!("column '{}' prints {} but its parts add up to {}", p.name, crate::model::fmt_num(total, td), crate::model::fmt_num(sum, td))));
+                }
+            }
+        }
+    }
+}
+
+/// Shares that make up a whole should sum to 100 within printed rounding.
+fn check_shares(t: &TypedTable, diags: &mut Vec<Diagnostic>) {
+    use std::collections::BTreeMap;
+    // group (series, period) -> values with decimals, remembering a line and column to report
+    let mut groups: BTreeMap<(String, Period), (Vec<(f64, usize)>, usize, usize)> = BTreeMap::new();
+    for r in t.rows.iter().filter(|r| r.total.is_none()) {
+        for (pi, p) in t.plans.iter().enumerate() {
+            if p.unit != Unit::Percent {
+                continue;
+            }
+            if let (Some(v), Some(per)) = (r.values[pi], r.periods[pi]) {
+                let e = groups.entry((p.series.clone(), per)).or_insert((vec![], r.line, p.index + 1));
+                e.0.push(v);
+            }
+        }
+    }
+    for ((series, per), (vals, line, col)) in groups {
+        if vals.len() < 2 {
+            continue;
+        }
+        let sum: f64 = vals.iter().map(|x| x.0).sum();
+        let ds: Vec<usize> = vals.iter().map(|x| x.1).collect();
+        let d = ds.iter().copied().max().unwrap_or(0);
+        if (sum - 100.0).abs() > tol(&ds) + 1e-9 {
+            diags.push(Diagnostic::finding(&t.csv_file, line, col, kind::SHARES_NOT_100, format!("shares of {series} at {} sum to {}, not 100 (rounding allows ±{})", per.start, crate::model::fmt_num(sum, d), crate::model::fmt_num(tol(&ds), d + 1))));
+        }
+    }
+}

@@ -1,0 +1,121 @@
+use crate::util::*;
+
+#[test]
+fn build_writes_charts_and_datasets_and_is_byte_identical() {
+    let w = Work::new();
+    let o = w.run(&["build", "--out", "out1"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = w.run(&["build", "--out", "out2"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    for f in ["charts/figure-c.svg", "charts/figure-c.png", "data/clean/observations.csv", "data/clean/reconciled.csv", "data/clean/claims.csv", "data/clean/observations.parquet", "data/clean/datapackage.json"] {
+        let a = std::fs::read(w.path("out1").join(f)).unwrap_or_else(|_| panic!("{f} missing"));
+        let b = std::fs::read(w.path("out2").join(f)).unwrap();
+        assert_eq!(a, b, "{f} differs between runs");
+        assert!(!a.is_empty());
+    }
+    let svg = std::fs::read_to_string(w.path("out1/charts/figure-c.svg")).unwrap();
+    assert!(!svg.contains(&w.dir.path().display().to_string()), "absolute path in output");
+}
+
+#[test]
+fn observations_keep_provenance_and_contract_columns() {
+    let w = Work::new();
+    let o = w.run(&["export", "--out", "x", "--format", "csv"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let csv = std::fs::read_to_string(w.path("x/observations.csv")).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(lines.next().unwrap(), "series,period_start,period_end,category,value,unit,source_id,location,evidence,note");
+    assert!(csv.contains("camps.population,1939-01-01,1939-01-01,,1200,persons,demo,\"Table 1, row '1939', column 'camps'\",printed,"), "{csv}");
+    assert!(csv.contains("camps.share_by_gender,1939-01-01,1939-01-01,men,92.0,percent,demo"), "{csv}");
+    // the printed total over its span is kept, marked as a total row
+    assert!(csv.contains("camps.deaths,1938-01-01,1939-12-31,,100,persons,demo"), "{csv}");
+    // derived values say so
+    assert!(csv.lines().any(|l| l.starts_with("custody.population") || l.contains(",derived,")), "{csv}");
+    assert!(!csv.contains("1939-01-01,1939-12-31,,-"), "a missing marker became a value");
+    let rec = std::fs::read_to_string(w.path("x/reconciled.csv")).unwrap();
+    assert!(rec.starts_with("series,period_start,period_end,category,value,low,high,unit,n_sources,method,sources,flags\n"));
+}
+
+#[test]
+fn reconciled_rows_flag_conflicts_and_keep_low_le_value_le_high() {
+    let w = Work::new();
+    let o = w.run(&["export", "--out", "x", "--format", "csv"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let rec = std::fs::read_to_string(w.path("x/reconciled.csv")).unwrap();
+    let mut rdr = csv::Reader::from_reader(rec.as_bytes());
+    let mut saw_conflict = false;
+    for r in rdr.records() {
+        let r = r.unwrap();
+        let (v, lo, hi): (f64, f64, f64) = (r[4].parse().unwrap(), r[5].parse().unwrap(), r[6].parse().unwrap());
+        assert!(lo <= v && v <= hi, "{r:?}");
+        if &r[0] == "camps.population" && &r[1] == "1939-01-01" {
+            // demo 1200 vs demo2 1210: beyond rounding
+            assert!(r[11].contains("conflict"), "{r:?}");
+            assert_eq!(&r[8], "2");
+            assert!(lo <= 1200.0 - 20000.0_f64.min(0.0) && hi >= 1210.0);
+            saw_conflict = true;
+        }
+        if &r[0] == "camps.population" && &r[1] == "1940-01-01" {
+            assert!(!r[11].contains("conflict"), "1300 vs 1300 agree: {r:?}");
+        }
+        if &r[0] == "colonies.population" && &r[1] == "1938-01-01" {
+            // uncertainty rule widens by 10%
+            // 500 printed to the unit: 499.5..500.5, widened by 10%: 449.55..550.55, written to the unit
+            assert_eq!((lo, hi), (450.0, 551.0), "{r:?}");
+            assert!(r[11].contains("uncertainty:test-rule"));
+        }
+    }
+    assert!(saw_conflict);
+}
+
+#[test]
+fn show_prints_each_source_and_the_reconciled_value() {
+    let w = Work::new();
+    let o = w.run(&["show", "camps.population", "--from", "1939", "--to", "1939"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("camps.population 1939-01-01: 1,205"), "{out}");
+    assert!(out.contains("demo ") && out.contains("demo2"), "{out}");
+    assert!(!out.contains("1938-01-01"), "--from not applied: {out}");
+    let o = w.run(&["show", "no.such"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn failed_run_leaves_earlier_outputs_intact() {
+    let w = Work::new();
+    assert_eq!(w.run(&["build", "--out", "o"]).status.code(), Some(0));
+    let before = std::fs::read(w.path("o/data/clean/observations.csv")).unwrap();
+    w.write("tables/demo/stocks.csv", b"year,camps,colonies,total,share\n1938,zzz,500,1500,10.5\n");
+    let o = w.run(&["build", "--out", "o"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("data/tables/demo/stocks.csv:2:2: error[not-a-number]"), "{}", stderr(&o));
+    assert_eq!(std::fs::read(w.path("o/data/clean/observations.csv")).unwrap(), before);
+    // hand-entered data is never rewritten
+    assert!(w.read("tables/demo/stocks.csv").contains("zzz"));
+}
+
+#[test]
+fn help_and_usage_errors() {
+    let w = Work::new();
+    for c in ["validate", "build", "check", "export", "plot", "show"] {
+        let o = w.run(&[c, "--help"]);
+        assert_eq!(o.status.code(), Some(0), "{c} --help");
+        assert!(stdout(&o).contains("Usage"), "{c}");
+    }
+    assert_eq!(w.run(&["frobnicate"]).status.code(), Some(2));
+    assert_eq!(w.run(&["export", "--out", "x", "--format", "xls"]).status.code(), Some(2));
+    assert_eq!(w.run(&["validate", "--data", "nowhere"]).status.code(), Some(2));
+    assert_eq!(w.run(&["plot", "figure-z", "--out", "x"]).status.code(), Some(2));
+}
+
+#[test]
+fn plot_draws_only_the_named_figure() {
+    let w = Work::new();
+    let o = w.run(&["plot", "figure-c", "--out", "p", "--format", "svg"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let files: Vec<_> = std::fs::read_dir(w.path("p")).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().to_string()).collect();
+    assert_eq!(files, vec!["figure-c.svg".to_string()]);
+    let svg = std::fs::read_to_string(w.path("p/figure-c.svg")).unwrap();
+    assert!(svg.contains("Figure C") && svg.contains("Sources: demo, demo2"), "title and source line");
+}

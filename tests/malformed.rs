@@ -1,0 +1,136 @@
+//! A corpus of malformed inputs, one per error kind: each must be reported with its kind, file and
+//! line, exit status 1, and no panic.
+
+use crate::util::*;
+
+struct Case {
+    name: &'static str,
+    file: &'static str,
+    content: &'static [u8],
+    kind: &'static str,
+    at: &'static str,
+}
+
+const CASES: &[Case] = &[
+    Case { name: "not a number", file: "tables/demo/stocks.csv", content: b"year,camps,colonies,total,share\n1938,1000,500,1500,10.5\n1939,12x0,600,1800,12.0\n", kind: "not-a-number", at: "data/tables/demo/stocks.csv:3:2" },
+    Case { name: "thousands separator", file: "tables/demo/stocks.csv", content: b"year,camps,colonies,total,share\n1938,\"1,000\",500,1500,10.5\n", kind: "not-a-number", at: "data/tables/demo/stocks.csv:2:2" },
+    Case { name: "empty cell not declared missing", file: "tables/demo/deaths.csv", content: b"year,deaths\n1938,100\n1939,\nTotal,100\n", kind: "missing-cell", at: "data/tables/demo/deaths.csv:3:2" },
+    Case { name: "short row", file: "tables/demo/stocks.csv", content: b"year,camps,colonies,total,share\n1938,1000,500,1500\n", kind: "missing-cell", at: "data/tables/demo/stocks.csv:2:5" },
+    Case { name: "long row", file: "tables/demo/stocks.csv", content: b"year,camps,colonies,total,share\n1938,1000,500,1500,10.5,7\n", kind: "extra-cell", at: "data/tables/demo/stocks.csv:2:6" },
+    Case { name: "duplicate key", file: "tables/demo/stocks.csv", content: b"year,camps,colonies,total,share\n1938,1000,500,1500,10.5\n1938,1000,500,1500,10.5\n", kind: "duplicate-key", at: "data/tables/demo/stocks.csv:3:1" },
+    Case { name: "negative count", file: "tables/demo/stocks.csv", content: b"year,camps,colonies,total,share\n1938,-1000,500,1500,10.5\n", kind: "negative-count", at: "data/tables/demo/stocks.csv:2:2" },
+    Case { name: "percent above 100", file: "tables/demo/stocks.csv", content: b"year,camps,colonies,total,share\n1938,1000,500,1500,110.5\n", kind: "percent-out-of-range", at: "data/tables/demo/stocks.csv:2:5" },
+    Case { name: "bad year", file: "tables/demo/stocks.csv", content: b"year,camps,colonies,total,share\n19x8,1000,500,1500,10.5\n", kind: "bad-period", at: "data/tables/demo/stocks.csv:2:1" },
+    Case { name: "bad date in text", file: "tables/demo2/text.csv", content: b"series,period_start,period_end,category,value,unit,location,note\ncamps.population,1939-02-30,,,1210,persons,p. 5,\n", kind: "bad-period", at: "data/tables/demo2/text.csv:2:2" },
+    Case { name: "unknown source folder", file: "tables/nobody/t.csv", content: b"series,period_start,period_end,category,value,unit,location,note\n", kind: "unknown-source", at: "data/tables/nobody/t.csv:1:1" },
+    Case { name: "unknown series", file: "tables/demo2/text.csv", content: b"series,period_start,period_end,category,value,unit,location,note\ncamps.populaton,1939-01-01,,,1210,persons,p. 5,\n", kind: "unknown-series", at: "data/tables/demo2/text.csv:2:1" },
+    Case { name: "invalid utf-8", file: "tables/demo/deaths.csv", content: b"year,deaths\n1938,100\n1939,\xff\xfe\n", kind: "invalid-utf8", at: "data/tables/demo/deaths.csv:3:6" },
+    Case { name: "empty file", file: "tables/demo/deaths.csv", content: b"", kind: "empty-file", at: "data/tables/demo/deaths.csv:1:1" },
+    Case { name: "manifest syntax", file: "tables/demo/deaths.toml", content: b"title = \"x\"\nunit = \"persons\"\nkeys = [\"year\"\n", kind: "manifest-error", at: "data/tables/demo/deaths.toml:4" },
+    Case { name: "manifest unknown field", file: "tables/demo/deaths.toml", content: b"title = \"x\"\nunit = \"persons\"\nkeys = [\"year\"]\nmissng = [\"-\"]\n", kind: "manifest-error", at: "data/tables/demo/deaths.toml:4" },
+    Case { name: "manifest names a column the table lacks", file: "tables/demo/gender.toml", content: b"title = \"g\"\nunit = \"percent\"\nkeys = [\"gender\"]\n\n[[columns]]\nname = \"1940\"\nseries = \"camps.share_by_gender\"\nperiod = \"1940-01-01\"\n", kind: "manifest-error", at: "data/tables/demo/gender.toml:6" },
+    Case { name: "bad unit", file: "tables/demo2/text.csv", content: b"series,period_start,period_end,category,value,unit,location,note\ncamps.population,1939-01-01,,,1210,people,p. 5,\n", kind: "bad-unit", at: "data/tables/demo2/text.csv:2:6" },
+    Case { name: "unparseable claim", file: "claims.csv", content: b"id,statement,source_id,location,expression,expected,tolerance,explanation\nc1,x,demo,p. 1,\"at(camps.population, 1940-01-01) +\",1,0,\n", kind: "claim-error", at: "data/claims.csv:2:5" },
+    Case { name: "bad source kind", file: "sources.csv", content: b"source_id,citation,year,kind,archival_ref,copy_read,notes\ndemo,c,2000,rumour,,copy,\ndemo2,c,2000,secondary,,copy,\ngulagstats,c,2000,compilation,,copy,\n", kind: "csv-error", at: "data/sources.csv:2:4" },
+];
+
+#[test]
+fn every_malformed_input_is_reported_with_kind_file_and_line() {
+    for c in CASES {
+        let w = Work::new();
+        w.write(c.file, c.content);
+        let o = w.run(&["validate"]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{}: exit status, stderr:\n{err}", c.name);
+        assert!(!err.contains("panicked"), "{}: panic:\n{err}", c.name);
+        let tag = format!("error[{}]", c.kind);
+        assert!(err.contains(&tag), "{}: no {tag} in:\n{err}", c.name);
+        assert!(err.lines().any(|l| l.contains(&tag) && l.starts_with(c.at)), "{}: expected {tag} at {}, got:\n{err}", c.name, c.at);
+    }
+}
+
+#[test]
+fn missing_file_is_reported() {
+    let w = Work::new();
+    std::fs::remove_file(w.data().join("tables/demo/deaths.toml")).unwrap();
+    let o = w.run(&["validate"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("data/tables/demo/deaths.toml:1:1: error[missing-file]"), "{}", stderr(&o));
+}
+
+#[test]
+fn every_problem_is_reported_in_one_run() {
+    let w = Work::new();
+    w.write("tables/demo/stocks.csv", b"year,camps,colonies,total,share\n1938,abc,500,1500,10.5\n1939,1200,-5,1800,120\n");
+    w.write("tables/demo2/text.csv", b"series,period_start,period_end,category,value,unit,location,note\nno.such,1939-01-01,,,1,persons,p. 1,\n");
+    let o = w.run(&["validate"]);
+    let err = stderr(&o);
+    for k in ["not-a-number", "negative-count", "percent-out-of-range", "unknown-series"] {
+        assert!(err.contains(&format!("error[{k}]")), "missing {k} in:\n{err}");
+    }
+    assert!(err.contains("5 error(s)") || err.matches("error[").count() >= 4, "{err}");
+}
+
+#[test]
+fn bom_and_crlf_are_accepted() {
+    let w = Work::new();
+    let text = w.read("tables/demo/stocks.csv").replace('\n', "\r\n");
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend(text.as_bytes());
+    w.write("tables/demo/stocks.csv", &bytes);
+    let o = w.run(&["validate"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+#[test]
+fn totals_and_shares_that_do_not_add_up_are_findings_not_errors() {
+    let w = Work::new();
+    w.write("tables/demo/deaths.csv", b"year,deaths\n1938,100\n1939,50\nTotal,160\n");
+    w.write("tables/demo/gender.csv", b"gender,1939\nmen,90.0\nwomen,8.0\n");
+    w.write("tables/demo/stocks.csv", b"year,camps,colonies,total,share\n1938,1000,500,1600,10.5\n");
+    let o = w.run(&["validate"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(err.contains("data/tables/demo/deaths.csv:4:2: finding[total-mismatch]"), "{err}");
+    assert!(err.contains("finding[shares-not-100]"), "{err}");
+    assert!(err.contains("data/tables/demo/stocks.csv:2:4: finding[total-mismatch]"), "{err}");
+}
+
+#[test]
+fn shares_within_rounding_pass() {
+    let w = Work::new();
+    w.write("tables/demo/gender.csv", b"gender,1939\nmen,92.0\nwomen,8.3\n");
+    let o = w.run(&["validate"]);
+    assert!(stderr(&o).contains("shares-not-100"), "0.3 over with one decimal is beyond rounding: {}", stderr(&o));
+    w.write("tables/demo/gender.csv", b"gender,1939\nmen,92\nwomen,8\n");
+    let o = w.run(&["validate"]);
+    assert!(!stderr(&o).contains("shares-not-100"), "{}", stderr(&o));
+}
+
+#[test]
+fn random_garbage_never_panics() {
+    // deterministic pseudo-random bytes into every kind of file
+    let mut x: u64 = 0x9E3779B97F4A7C15;
+    for round in 0..40 {
+        let w = Work::new();
+        let files = ["tables/demo/stocks.csv", "tables/demo/stocks.toml", "sources.csv", "series.csv", "claims.csv", "tables/demo2/text.csv", "reconcile.toml"];
+        let f = files[round % files.len()];
+        let mut bytes = w.read(f).into_bytes();
+        for _ in 0..8 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            if !bytes.is_empty() {
+                let i = (x as usize) % bytes.len();
+                bytes[i] = (x >> 32) as u8;
+            }
+        }
+        w.write(f, &bytes);
+        for cmd in [&["validate"][..], &["build", "--out", "out"][..]] {
+            let o = w.run(cmd);
+            let err = stderr(&o);
+            assert!(!err.contains("panicked"), "round {round} {f}: {err}");
+            assert!(matches!(o.status.code(), Some(0) | Some(1) | Some(2)), "round {round}: {:?}", o.status);
+        }
+    }
+}

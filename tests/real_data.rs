@@ -1,0 +1,57 @@
+//! The bundled data and, when present, the shared reference data.
+
+use crate::util::*;
+use std::process::Command;
+
+#[test]
+fn bundled_data_validates() {
+    let o = Command::new(bin()).current_dir(repo()).args(["validate", "--quiet"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+/// Corrupted copies of the real tables (made here, not from the fixtures) are rejected with
+/// file and line; harmless variants (BOM, CRLF) pass.
+#[test]
+fn corrupted_copies_of_real_tables_are_rejected_with_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("data"), &dir.path().join("data"));
+    let tables = dir.path().join("data/tables");
+    let mut csvs = vec![];
+    for d in std::fs::read_dir(&tables).unwrap() {
+        for f in std::fs::read_dir(d.unwrap().path()).unwrap() {
+            let p = f.unwrap().path();
+            if p.extension().map(|e| e == "csv").unwrap_or(false) && !p.ends_with("text.csv") {
+                csvs.push(p);
+            }
+        }
+    }
+    csvs.sort();
+    let mut tried = 0;
+    for p in csvs.iter() {
+        if tried >= 8 {
+            break;
+        }
+        let orig = std::fs::read_to_string(p).unwrap();
+        let lines: Vec<&str> = orig.lines().collect();
+        // corrupt the last cell of the last data line that has a digit in it
+        let Some(li) = (1..lines.len()).rev().find(|&i| lines[i].rsplit(',').next().map(|c| c.chars().any(|ch| ch.is_ascii_digit())).unwrap_or(false)) else { continue };
+        let mut new: Vec<String> = lines.iter().map(|s| s.to_string()).collect();
+        new[li] = format!("{}x", new[li]);
+        std::fs::write(p, new.join("\n") + "\n").unwrap();
+        let o = Command::new(bin()).current_dir(dir.path()).args(["validate", "--quiet"]).output().unwrap();
+        let err = stderr(&o);
+        let rel = p.strip_prefix(dir.path()).unwrap().display().to_string();
+        assert_eq!(o.status.code(), Some(1), "{rel}: {err}");
+        assert!(err.contains(&format!("{rel}:{}:", li + 1)), "{rel} line {}: {err}", li + 1);
+        assert!(!err.contains("panicked"));
+        // harmless: BOM + CRLF
+        let mut b = b"\xEF\xBB\xBF".to_vec();
+        b.extend(orig.replace('\n', "\r\n").as_bytes());
+        std::fs::write(p, b).unwrap();
+        let o = Command::new(bin()).current_dir(dir.path()).args(["validate", "--quiet"]).output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{rel} with BOM+CRLF: {}", stderr(&o));
+        std::fs::write(p, &orig).unwrap();
+        tried += 1;
+    }
+    assert!(tried >= 5, "only {tried} real tables tried");
+}
