@@ -103,6 +103,8 @@ pub struct Chart {
     pub log: bool,
     /// For the estimates chart: row labels (category axis).
     pub rows: Vec<String>,
+    /// Legend in the upper right corner instead of the upper left.
+    pub legend_right: bool,
 }
 
 fn pt(r: &Reconciled, x: f64) -> Pt {
@@ -121,9 +123,9 @@ fn pt(r: &Reconciled, x: f64) -> Pt {
 
 /// Reconciled 1 January stocks (or yearly flows) of a series, no category, within years.
 fn yearly(an: &Analysis, series: &str, y0: i32, y1: i32) -> Vec<Pt> {
-    let mut v = yearly_kind(an, series, y0, y1, true);
-    v.extend(yearly_kind(an, series, y0, y1, false));
-    v
+    let stock = an.loaded.catalog.series.get(series).map(|d| d.kind == "stock").unwrap_or(false)
+        || an.reconciled.iter().any(|r| r.series == series && r.period.is_instant());
+    yearly_kind(an, series, y0, y1, stock)
 }
 
 fn yearly_kind(an: &Analysis, series: &str, y0: i32, y1: i32, stock: bool) -> Vec<Pt> {
@@ -148,7 +150,7 @@ fn sources_of(layers: &[Layer]) -> String {
 
 pub fn build_charts(an: &Analysis) -> Vec<Chart> {
     let mut out = Vec::new();
-    let mk = |name: &'static str, title: &str, y: &str, unit: Unit, layers: Vec<Layer>, x: (f64, f64), note: &str| Chart { name, title: title.into(), y_labels: vec![y.into()], units: vec![unit], layers, x_range: x, note: note.into(), log: false, rows: vec![] };
+    let mk = |name: &'static str, title: &str, y: &str, unit: Unit, layers: Vec<Layer>, x: (f64, f64), note: &str| Chart { name, title: title.into(), y_labels: vec![y.into()], units: vec![unit], layers, x_range: x, note: note.into(), log: false, rows: vec![], legend_right: false };
 
     // Figure A
     let mut ss = an.reconciled.iter().filter(|r| r.series == "special_settlements.population" && r.category.is_empty() && r.period.is_instant() && (1935..=1940).contains(&r.period.start.y)).map(|r| pt(r, r.period.start.year_f())).collect::<Vec<_>>();
@@ -210,6 +212,7 @@ pub fn build_charts(an: &Analysis) -> Vec<Chart> {
         Unit::Per1000,
         vec![
             layer("Whole system: GULAG deaths / mean of 1 January camp + colony stocks", Style::Band, yearly(an, "gulag.death_rate", 1930, 1956), 0),
+            layer("GULAG deaths / mean of camps + colonies + prisons (prisons in the denominator only: a lower bound)", Style::Band, yearly(an, "gulag.death_rate_custody", 1930, 1956), 0),
             layer("Camps only: camp deaths / mean camp stock", Style::Band, yearly(an, "camps.death_rate", 1930, 1956), 0),
             layer("As printed: percent of average population x 10 (source's own denominator)", Style::Points, an.reconciled.iter().filter(|r| r.series == "gulag.mortality_rate" && r.category.is_empty() && r.period == Period::year(r.period.start.y)).map(|r| {
                 let mut p = pt(r, r.period.start.y as f64 + 0.5);
@@ -222,6 +225,9 @@ pub fn build_charts(an: &Analysis) -> Vec<Chart> {
         (1929.5, 1957.0),
         "Exposure is the mean of consecutive 1 January stocks; intervals from 10,000 seeded Monte Carlo draws.",
     ));
+    if let Some(c) = out.last_mut() {
+        c.legend_right = true;
+    }
 
     // sources overlay: each source's printed values
     for (name, series, title, stock) in [("sources-camps-population", "camps.population", "What each source says: camp population on 1 January", true), ("sources-deaths", "gulag.deaths", "What each source says: deaths in the GULAG by year", false)] {
@@ -381,18 +387,44 @@ fn estimates_chart(an: &Analysis) -> Chart {
         note: "Archival: executions = death sentences on NKVD cases 1937-38; arrests = convictions on NKVD cases 1937-38 (arrests not yet read); stocks on 1 January of the next year.".into(),
         log: true,
         rows,
+        legend_right: false,
     }
+}
+
+/// Split points into runs without gaps (more than 1.5 years apart), so lines do not bridge years
+/// with no data.
+fn segments(points: &[Pt]) -> Vec<&[Pt]> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for i in 1..=points.len() {
+        if i == points.len() || points[i].x - points[i - 1].x > 1.5 {
+            out.push(&points[start..i]);
+            start = i;
+        }
+    }
+    out
+}
+
+/// Wrap text at word boundaries into lines of at most `width` characters.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    for w in text.split_whitespace() {
+        let cur = lines.last_mut().expect("never empty");
+        if !cur.is_empty() && cur.chars().count() + 1 + w.chars().count() > width {
+            lines.push(w.to_string());
+        } else {
+            if !cur.is_empty() {
+                cur.push(' ');
+            }
+            cur.push_str(w);
+        }
+    }
+    lines
 }
 
 fn fmt_axis(v: f64, unit: Unit) -> String {
     match unit {
-        Unit::Persons | Unit::Count => {
-            if v.abs() >= 1e6 {
-                format!("{}M", crate::model::fmt_num(v / 1e6, if (v / 1e6).fract().abs() < 1e-9 { 0 } else { 1 }))
-            } else {
-                fmt_thousands(v)
-            }
-        }
+        Unit::Persons | Unit::Count => fmt_thousands(v),
         _ => crate::model::fmt_num(v, if v.fract().abs() < 1e-9 { 0 } else { 1 }),
     }
 }
@@ -405,14 +437,13 @@ where
     root.fill(&WHITE).map_err(e)?;
     let (top, rest) = root.split_vertically(48);
     top.draw(&Text::new(c.title.clone(), (20, 14), ("sans-serif", 22).into_font().color(&BLACK))).map_err(e)?;
-    let (main, foot) = rest.split_vertically(H as i32 - 48 - 44);
-    let mut note = c.note.clone();
-    if note.chars().count() > 170 {
-        note = note.chars().take(167).collect::<String>() + "...";
+    let (main, foot) = rest.split_vertically(H as i32 - 48 - 76);
+    let grey = RGBColor(60, 60, 60);
+    for (i, line) in wrap(&c.note, 170).into_iter().take(3).enumerate() {
+        foot.draw(&Text::new(line, (20, 4 + 17 * i as i32), ("sans-serif", 12).into_font().color(&grey))).map_err(e)?;
     }
-    foot.draw(&Text::new(note, (20, 6), ("sans-serif", 12).into_font().color(&RGBColor(60, 60, 60)))).map_err(e)?;
-    foot.draw(&Text::new("Shaded band / bars: range. Hollow marker: one source only. Triangle: gap-filled (derived).".to_string(), (20, 24), ("sans-serif", 12).into_font().color(&RGBColor(60, 60, 60)))).map_err(e)?;
-    let panels: Vec<DrawingArea<DB, Shift>> = if c.y_labels.len() == 2 { let (a, b) = main.split_vertically((H as i32 - 92) * 3 / 5); vec![a, b] } else { vec![main] };
+    foot.draw(&Text::new("Shaded band / bars: range. Hollow marker: one source only. Triangle: gap-filled (derived).".to_string(), (20, 57), ("sans-serif", 12).into_font().color(&grey))).map_err(e)?;
+    let panels: Vec<DrawingArea<DB, Shift>> = if c.y_labels.len() == 2 { let (a, b) = main.split_vertically((H as i32 - 124) * 3 / 5); vec![a, b] } else { vec![main] };
     if c.log {
         return draw_estimates(&panels[0], c).map_err(|x| x.to_string());
     }
@@ -448,13 +479,15 @@ where
             let col = PALETTE[*li % PALETTE.len()];
             match l.style {
                 Style::Band => {
-                    let mut poly: Vec<(f64, f64)> = l.points.iter().map(|p| (p.x, p.high)).collect();
-                    poly.extend(l.points.iter().rev().map(|p| (p.x, p.low)));
-                    ch.draw_series(std::iter::once(Polygon::new(poly, col.mix(0.18).filled()))).map_err(e)?;
-                    ch.draw_series(LineSeries::new(l.points.iter().map(|p| (p.x, p.value)), col.stroke_width(2)))
-                        .map_err(e)?
-                        .label(l.label.clone())
-                        .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 18, y + 5)], col.mix(0.5).filled()));
+                    for (si, seg) in segments(&l.points).into_iter().enumerate() {
+                        let mut poly: Vec<(f64, f64)> = seg.iter().map(|p| (p.x, p.high)).collect();
+                        poly.extend(seg.iter().rev().map(|p| (p.x, p.low)));
+                        ch.draw_series(std::iter::once(Polygon::new(poly, col.mix(0.18).filled()))).map_err(e)?;
+                        let a = ch.draw_series(LineSeries::new(seg.iter().map(|p| (p.x, p.value)), col.stroke_width(2))).map_err(e)?;
+                        if si == 0 {
+                            a.label(l.label.clone()).legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 18, y + 5)], col.mix(0.5).filled()));
+                        }
+                    }
                 }
                 Style::ErrorBars => {
                     ch.draw_series(l.points.iter().map(|p| ErrorBar::new_vertical(p.x, p.low, p.value, p.high, col.stroke_width(2), 8)))
@@ -481,7 +514,7 @@ where
         }
         if layers.iter().any(|(_, l)| !l.points.is_empty()) {
             ch.configure_series_labels()
-                .position(SeriesLabelPosition::UpperLeft)
+                .position(if c.legend_right { SeriesLabelPosition::UpperRight } else { SeriesLabelPosition::UpperLeft })
                 .background_style(WHITE.mix(0.85))
                 .border_style(RGBColor(200, 200, 200))
                 .label_font(("sans-serif", 13))

@@ -338,7 +338,7 @@ pub fn load(data_dir: &std::path::Path, cat: &crate::ingest::Catalog, diags: &mu
 }
 
 /// Series that only the pipeline computes (documented in docs/series.md).
-pub const DERIVED_SERIES: &[&str] = &["camps.death_rate", "gulag.death_rate", "gulag.average_population_implied", "camps.stock_flow_residual"];
+pub const DERIVED_SERIES: &[&str] = &["camps.death_rate", "gulag.death_rate", "gulag.death_rate_custody", "gulag.average_population_implied", "camps.stock_flow_residual"];
 
 #[cfg(test)]
 mod tests {

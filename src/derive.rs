@@ -181,7 +181,7 @@ pub fn derive(rec: &[Reconciled]) -> Derived {
     let idx2 = Index::new(&with_sums);
 
     // death rates per 1,000 person-years, yearly and pooled
-    for (deaths, stock, target) in [("camps.deaths", "camps.population", "camps.death_rate"), ("gulag.deaths", "gulag.population", "gulag.death_rate")] {
+    for (deaths, stock, target) in [("camps.deaths", "camps.population", "camps.death_rate"), ("gulag.deaths", "gulag.population", "gulag.death_rate"), ("gulag.deaths", "custody.population", "gulag.death_rate_custody")] {
         let mut pooled: Vec<&Reconciled> = vec![];
         let mut years = vec![];
         for y in idx2.years(deaths) {

@@ -46,6 +46,18 @@ pub struct TotalRow {
     pub period: Option<Spanned<String>>,
 }
 
+/// A row whose period differs from what its key says (e.g. a year printed as '1953' that covers
+/// only the first half of 1953).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RowPeriod {
+    pub column: Spanned<String>,
+    pub label: String,
+    pub period: Spanned<String>,
+    #[serde(default)]
+    pub reason: String,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ColumnSpec {
@@ -92,6 +104,8 @@ pub struct Manifest {
     pub period: Option<PeriodSpec>,
     #[serde(default)]
     pub total_rows: Vec<TotalRow>,
+    #[serde(default)]
+    pub row_periods: Vec<RowPeriod>,
     #[serde(default)]
     pub columns: Vec<ColumnSpec>,
     #[serde(default)]

@@ -24,6 +24,8 @@ enum Command {
     Plot(cmd::plot::Args),
     /// Show what each source says about a series
     Show(cmd::show::Args),
+    /// Time the pipeline stages on the bundled data (median of several runs)
+    Bench(cmd::bench::Args),
 }
 
 fn main() {
@@ -42,6 +44,7 @@ fn main() {
         Command::Export(a) => cmd::export::run(a),
         Command::Plot(a) => cmd::plot::run(a),
         Command::Show(a) => cmd::show::run(a),
+        Command::Bench(a) => cmd::bench::run(a),
     };
     match res {
         Ok(code) => std::process::exit(code),

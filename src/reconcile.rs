@@ -148,6 +148,16 @@ pub fn half_unit(o: &Observation) -> f64 {
     0.5 * 10f64.powi(k)
 }
 
+/// How far the true value may lie from a printed one: nothing for an exact printed count, half a
+/// unit of the last printed decimal, or the rounding of an approximate figure.
+pub fn range_slack(o: &Observation) -> f64 {
+    if o.decimals == 0 && half_unit(o) <= 0.5 {
+        0.0
+    } else {
+        half_unit(o)
+    }
+}
+
 fn median(v: &mut [f64]) -> f64 {
     v.sort_by(|a, b| a.total_cmp(b));
     let n = v.len();
@@ -200,11 +210,11 @@ pub fn reconcile(obs: &[Observation], rules: &Rules, unc: &Uncertainty) -> Vec<R
             let d = os.iter().map(|o| o.decimals).max().unwrap_or(0);
             (median(&mut meds), if docs.len() > 1 { "median-of-documents".to_string() } else { "single-document".to_string() }, d)
         };
-        let mut low = os.iter().map(|o| o.value - if conflict { 0.0 } else { o.rounding() }).fold(f64::INFINITY, f64::min);
-        let mut high = os.iter().map(|o| o.value + if conflict { 0.0 } else { o.rounding() }).fold(f64::NEG_INFINITY, f64::max);
+        let mut low = os.iter().map(|o| o.value - range_slack(o)).fold(f64::INFINITY, f64::min);
+        let mut high = os.iter().map(|o| o.value + range_slack(o)).fold(f64::NEG_INFINITY, f64::max);
         low = low.min(value);
         high = high.max(value);
-        for r in unc.rule.iter().filter(|r| r.applies(&series, &period)) {
+        for r in unc.rule.iter().filter(|r| category.is_empty() && r.applies(&series, &period)) {
             low = low * (1.0 - r.low_rel) - r.low_add;
             high = high * (1.0 + r.high_rel) + r.high_add;
             flags.push(format!("uncertainty:{}", r.id));

@@ -253,6 +253,21 @@ fn validate_wide(cat: &Catalog, t: &RawTable, diags: &mut Vec<Diagnostic>) -> Op
         };
         totals.push((ci, tr.label.clone(), period));
     }
+    let mut overrides = Vec::new();
+    for rp in &m.row_periods {
+        let (l, c) = t.mpos(rp.column.span());
+        let Some(ci) = t.col_index(rp.column.get_ref()) else {
+            diags.push(Diagnostic::error(mfile, l, c, kind::MANIFEST_ERROR, format!("row_periods column '{}' is not in the header", rp.column.get_ref())));
+            continue;
+        };
+        match Period::parse(rp.period.get_ref()) {
+            Some(p) => overrides.push((ci, rp.label.clone(), p)),
+            None => {
+                let (l, c) = t.mpos(rp.period.span());
+                diags.push(Diagnostic::error(mfile, l, c, kind::BAD_PERIOD, format!("'{}' is not a date or a span", rp.period.get_ref())));
+            }
+        }
+    }
     if diags.iter().filter(|d| d.is_error()).count() > n0 {
         return None; // the manifest does not describe the table: cells cannot be typed reliably
     }
@@ -274,6 +289,7 @@ fn validate_wide(cat: &Catalog, t: &RawTable, diags: &mut Vec<Diagnostic>) -> Op
         }
         let mut values = Vec::new();
         let mut periods = Vec::new();
+        let row_override = overrides.iter().find(|(ci, label, _)| r.cells[*ci].trim() == label).map(|(_, _, p)| *p);
         for p in &plans {
             let raw = &r.cells[p.index];
             let col = p.index + 1;
@@ -297,6 +313,7 @@ fn validate_wide(cat: &Catalog, t: &RawTable, diags: &mut Vec<Diagnostic>) -> Op
                 }
             };
             let per = match (&total, &p.period) {
+                (None, PeriodRule::FromKey { .. }) if row_override.is_some() => row_override,
                 (Some(tp), PeriodRule::FromKey { .. }) => *tp,
                 (_, PeriodRule::Fixed(per)) => Some(*per),
                 (None, PeriodRule::FromKey { col: pc, kind: k }) => {
@@ -420,8 +437,14 @@ fn validate_long(cat: &Catalog, t: &RawTable, diags: &mut Vec<Diagnostic>) -> Ty
     }
 }
 
+/// Rounding allowed in a sum of printed percents: half a unit of each printed last place.
 fn tol(decimals: &[usize]) -> f64 {
     decimals.iter().map(|&d| 0.5 * 10f64.powi(-(d as i32))).sum::<f64>().max(1e-9)
+}
+
+/// Rounding allowed in a sum of counts: whole counts are exact; only printed decimals round.
+fn count_tol(decimals: &[usize]) -> f64 {
+    decimals.iter().filter(|&&d| d > 0).map(|&d| 0.5 * 10f64.powi(-(d as i32))).sum::<f64>().max(1e-9)
 }
 
 /// Printed totals (total rows and `sum_of` columns) against the cells.
@@ -440,7 +463,7 @@ fn check_totals(t: &TypedTable, diags: &mut Vec<Diagnostic>) {
             if p.unit == Unit::Percent {
                 continue; // a total of percents is not a sum
             }
-            if (sum - total).abs() > tol(&ds) {
+            if (sum - total).abs() > count_tol(&ds) {
                 let missing = parts.len() - present.len();
                 let extra = if missing > 0 { format!(" ({missing} row(s) have no figure)") } else { String::new() };
                 diags.push(Diagnostic::finding(&t.csv_file, tr.line, p.index + 1, kind::TOTAL_MISMATCH, format!("printed total {} of column '{}' but the rows add up to {}{extra}; difference {}", crate::model::fmt_num(total, td), p.name, crate::model::fmt_num(sum, td), crate::model::fmt_num(sum - total, td))));
@@ -457,7 +480,8 @@ fn check_totals(t: &TypedTable, diags: &mut Vec<Diagnostic>) {
                 let sum: f64 = parts.iter().map(|x| x.unwrap().0).sum();
                 let mut ds: Vec<usize> = parts.iter().map(|x| x.unwrap().1).collect();
                 ds.push(td);
-                if (sum - total).abs() > tol(&ds) {
+                let slack = if p.unit == Unit::Percent { tol(&ds) } else { count_tol(&ds) };
+                if (sum - total).abs() > slack {
                     diags.push(Diagnostic::finding(&t.csv_file, r.line, p.index + 1, kind::TOTAL_MISMATCH, format!("column '{}' prints {} but its parts add up to {}", p.name, crate::model::fmt_num(total, td), crate::model::fmt_num(sum, td))));
                 }
             }

@@ -1,5 +1,6 @@
 //! One module per subcommand: each has its arguments and a `run` returning the exit status.
 
+pub mod bench;
 pub mod build;
 pub mod check;
 pub mod export;

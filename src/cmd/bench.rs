@@ -1,0 +1,45 @@
+use crate::error::Result;
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// Measure the pipeline stages on the bundled data (a benchmark, not a test: nothing asserts on time).
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+    /// Repetitions (the median is reported)
+    #[arg(long, default_value_t = 5)]
+    pub runs: usize,
+}
+
+fn median_ms(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[v.len() / 2]
+}
+
+pub fn run(a: &Args) -> Result<i32> {
+    let dir = super::data_dir(&a.data);
+    let runs = a.runs.max(1);
+    let (mut t_an, mut t_ch, mut t_ex) = (vec![], vec![], vec![]);
+    let tmp = std::env::temp_dir().join(format!("gulagstats-bench-{}", std::process::id()));
+    let mut derived = 0;
+    for _ in 0..runs {
+        let t = Instant::now();
+        let an = crate::pipeline::analyse(&dir)?;
+        t_an.push(t.elapsed().as_secs_f64() * 1000.0);
+        derived = an.derived.len();
+        let t = Instant::now();
+        crate::charts::draw(&an, &[], &tmp.join("charts"), crate::charts::Format::All)?;
+        t_ch.push(t.elapsed().as_secs_f64() * 1000.0);
+        let t = Instant::now();
+        let mut tables = an.export_tables();
+        tables.extend(crate::charts::chart_tables(&an));
+        crate::export::write_all(&tmp.join("clean"), &tables, &an.sources(), crate::export::Format::All)?;
+        t_ex.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    let _ = std::fs::remove_dir_all(&tmp);
+    println!("ingest+validate+reconcile+Monte Carlo ({derived} derived series x {} draws)+check: {:.1} ms", crate::derive::DRAWS, median_ms(t_an));
+    println!("all charts (SVG+PNG): {:.1} ms", median_ms(t_ch));
+    println!("all exports (CSV+JSON+Parquet+datapackage): {:.1} ms", median_ms(t_ex));
+    Ok(0)
+}
