@@ -4,7 +4,7 @@
 //! expr   := term (('+' | '-') term)*
 //! term   := factor (('*' | '/') factor)*
 //! factor := NUMBER | '(' expr ')' | '-' factor | call
-//! call   := at(SERIES, DATE [, CATEGORY])        reconciled stock on a date (or value of any period starting then)
+//! call   := at(SERIES, DATE [, CATEGORY])        reconciled stock on a date
 //!         | flow(SERIES, YEAR [, CATEGORY])      reconciled flow over one calendar year
 //!         | span(SERIES, PERIOD [, CATEGORY])    reconciled value of exactly that period (YYYY-YYYY or D/D)
 //!         | sum(SERIES, YEAR, YEAR [, CATEGORY]) sum of yearly flows, every year required

@@ -18,6 +18,21 @@ pub struct Rules {
     pub witnesses: Vec<WitnessGroup>,
     #[serde(default)]
     pub series: Vec<SeriesRule>,
+    /// Printed values kept in the observations but left out of reconciliation, each with a reason
+    /// (a witness's damaged cell, such as digits lost in a reprint).
+    #[serde(default)]
+    pub exclude: Vec<Exclusion>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exclusion {
+    pub source: String,
+    pub series: String,
+    pub period: String,
+    #[serde(default)]
+    pub category: String,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -93,6 +108,14 @@ pub fn load_rules(data_dir: &Path, diags: &mut Vec<Diagnostic>) -> (Rules, Uncer
     }
     let r: Rules = read(&data_dir.join("reconcile.toml"), "data/reconcile.toml", diags);
     let u: Uncertainty = read(&data_dir.join("uncertainty.toml"), "data/uncertainty.toml", diags);
+    for x in &r.exclude {
+        if Period::parse(&x.period).is_none() {
+            diags.push(Diagnostic::error("data/reconcile.toml", 1, 1, kind::CONFIG_ERROR, format!("exclude: '{}' is not a period", x.period)));
+        }
+        if x.reason.trim().is_empty() {
+            diags.push(Diagnostic::error("data/reconcile.toml", 1, 1, kind::CONFIG_ERROR, format!("exclude {} {} {}: a reason is required", x.source, x.series, x.period)));
+        }
+    }
     for s in &r.series {
         if !matches!(s.method.as_str(), "preferred" | "median") {
             diags.push(Diagnostic::error("data/reconcile.toml", 1, 1, kind::CONFIG_ERROR, format!("series '{}': method '{}' is not preferred or median", s.series, s.method)));
@@ -172,8 +195,14 @@ pub fn reconcile(obs: &[Observation], rules: &Rules, unc: &Uncertainty) -> Vec<R
     let doc_of = |s: &str| -> String {
         rules.witnesses.iter().find(|w| w.sources.iter().any(|x| x == s)).map(|w| w.document.clone()).unwrap_or_else(|| s.to_string())
     };
+    let excluded = |o: &Observation| rules.exclude.iter().any(|x| x.source == o.source_id && x.series == o.series && x.category == o.category && Period::parse(&x.period) == Some(o.period));
+    let mut excluded_keys: std::collections::BTreeSet<(String, Period, String)> = Default::default();
     let mut groups: BTreeMap<(String, Period, String), Vec<&Observation>> = BTreeMap::new();
     for o in obs {
+        if excluded(o) {
+            excluded_keys.insert((o.series.clone(), o.period, o.category.clone()));
+            continue;
+        }
         // printed total rows over a span are observations too; estimates reconcile per author
         groups.entry((o.series.clone(), o.period, o.category.clone())).or_default().push(o);
     }
@@ -194,9 +223,21 @@ pub fn reconcile(obs: &[Observation], rules: &Rules, unc: &Uncertainty) -> Vec<R
                 }
             }
         }
+        // a document's value is its first-listed witness present (the primary copy); a reprint that
+        // differs is a variant, flagged, never averaged into the document's value
+        let rank = |s: &str| rules.witnesses.iter().find_map(|w| w.sources.iter().position(|x| x == s)).unwrap_or(0);
         let mut docs: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+        let mut by_doc: BTreeMap<String, Vec<&Observation>> = BTreeMap::new();
         for o in &os {
-            docs.entry(doc_of(&o.source_id)).or_default().push(o.value);
+            by_doc.entry(doc_of(&o.source_id)).or_default().push(o);
+        }
+        for (d, mut v) in by_doc {
+            v.sort_by_key(|o| rank(&o.source_id));
+            let first = v[0].value;
+            if v.iter().any(|o| (o.value - first).abs() > half_unit(o) + half_unit(v[0]) + 1e-9) {
+                flags.push("witness-variant".to_string());
+            }
+            docs.insert(d, vec![first]);
         }
         let rule = rules.series.iter().find(|r| r.series == series);
         let method = rule.map(|r| r.method.clone()).or_else(|| rules.default_method.clone()).unwrap_or_else(|| "median".into());
@@ -228,6 +269,9 @@ pub fn reconcile(obs: &[Observation], rules: &Rules, unc: &Uncertainty) -> Vec<R
         }
         if conflict {
             flags.insert(0, "conflict".into());
+        }
+        if excluded_keys.contains(&(series.clone(), period, category.clone())) {
+            flags.push("witness-excluded".into());
         }
         if docs.len() == 1 {
             flags.insert(0, "single-source".into());
