@@ -404,9 +404,11 @@ fn resource(t: &Table, file: &str, ext: &str, bytes: &[u8]) -> serde_json::Value
         "description": t.description,
         "path": file,
         "hash": format!("sha256:{}", sha256_hex(bytes)),
-        "bytes": bytes.len(),
         "schema": {"fields": fields, "primaryKey": t.primary_key, "missingValues": [""]},
     });
+    if ext != "parquet" {
+        r["bytes"] = json!(bytes.len());
+    }
     match ext {
         "csv" => {
             r["format"] = json!("csv");
@@ -420,6 +422,7 @@ fn resource(t: &Table, file: &str, ext: &str, bytes: &[u8]) -> serde_json::Value
             r["encoding"] = json!("utf-8");
         }
         _ => {
+            // no `bytes` here: frictionless reads Parquet through pyarrow and cannot count them
             r["format"] = json!("parquet");
             r["mediatype"] = json!("application/vnd.apache.parquet");
         }
