@@ -225,9 +225,7 @@ pub fn build_charts(an: &Analysis) -> Vec<Chart> {
         (1929.5, 1957.0),
         "Exposure is the mean of consecutive 1 January stocks; intervals from 10,000 seeded Monte Carlo draws.",
     ));
-    if let Some(c) = out.last_mut() {
-        c.legend_right = true;
-    }
+
 
     // sources overlay: each source's printed values
     for (name, series, title, stock) in [("sources-camps-population", "camps.population", "What each source says: camp population on 1 January", true), ("sources-deaths", "gulag.deaths", "What each source says: deaths in the GULAG by year", false)] {
@@ -310,6 +308,8 @@ pub fn build_charts(an: &Analysis) -> Vec<Chart> {
 
     out.push(estimates_chart(an));
     for c in &mut out {
+        // where the data starts high on the left, the legend goes right
+        c.legend_right = matches!(c.name, "mortality-rate" | "special-settlements");
         for l in &mut c.layers {
             l.points.sort_by(|a, b| a.x.total_cmp(&b.x));
         }
@@ -496,10 +496,14 @@ where
                         .legend(move |(x, y)| Circle::new((x + 9, y), 4, col.filled()));
                 }
                 Style::Points => {
-                    ch.draw_series(l.points.iter().map(|p| Circle::new((p.x, p.value), 4, col.filled())))
+                    // overlaid sources: each a smaller marker than the one before, alternately
+                    // hollow, so identical figures from two sources both stay visible
+                    let r = (9 - 2 * (*li as i32)).max(3);
+                    let st = if li % 2 == 1 { ShapeStyle::from(&col).stroke_width(2) } else { col.filled() };
+                    ch.draw_series(l.points.iter().map(|p| Circle::new((p.x, p.value), r, st)))
                         .map_err(e)?
                         .label(l.label.clone())
-                        .legend(move |(x, y)| Circle::new((x + 9, y), 4, col.filled()));
+                        .legend(move |(x, y)| Circle::new((x + 9, y), r.min(5), st));
                 }
             }
             // markers: hollow for single-source, triangle for gap-filled
