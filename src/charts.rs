@@ -567,11 +567,16 @@ where
 
 /// Draw the named charts (all when `names` is empty) into `dir`.
 pub fn draw(an: &Analysis, names: &[String], dir: &Path, fmt: Format) -> Result<Vec<String>> {
+    let charts: Vec<Chart> = build_charts(an).into_iter().filter(|c| names.is_empty() || names.iter().any(|n| n == c.name)).collect();
+    write_charts(&charts, dir, fmt)
+}
+
+/// Draw the given charts into `dir` (SVG and/or PNG, bundled font); returns the file names.
+pub fn write_charts(charts: &[Chart], dir: &Path, fmt: Format) -> Result<Vec<String>> {
     init_font();
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let charts = build_charts(an);
     let mut written = Vec::new();
-    for c in charts.iter().filter(|c| names.is_empty() || names.iter().any(|n| n == c.name)) {
+    for c in charts {
         if fmt != Format::Png {
             let mut s = String::new();
             {

@@ -32,6 +32,17 @@ pub mod kind {
     pub const BAD_UNIT: &str = "bad-unit";
     pub const CLAIM_ERROR: &str = "claim-error";
     pub const CONFIG_ERROR: &str = "config-error";
+    // registers (see src/register.rs): cells not read and register structure
+    pub const MISSING_COLUMN: &str = "missing-column";
+    pub const DUPLICATE_COLUMN: &str = "duplicate-column";
+    pub const UNNAMED_COLUMN: &str = "unnamed-column";
+    pub const OUTSIDE_RANGE: &str = "outside-range";
+    pub const ANNOTATED_FIGURE: &str = "annotated-figure";
+    pub const SEVERAL_FIGURES: &str = "several-figures";
+    pub const BAD_THOUSANDS_SEPARATOR: &str = "bad-thousands-separator";
+    pub const ZERO_NO_FIGURE: &str = "zero-no-figure";
+    pub const DUPLICATE_NAME: &str = "duplicate-name";
+    pub const ROW_NOT_READ: &str = "row-not-read";
     // findings
     pub const TOTAL_MISMATCH: &str = "total-mismatch";
     pub const SHARES_NOT_100: &str = "shares-not-100";

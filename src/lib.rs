@@ -17,5 +17,6 @@ pub mod model;
 pub mod output;
 pub mod pipeline;
 pub mod reconcile;
+pub mod register;
 pub mod tidy;
 pub mod validate;

@@ -26,6 +26,8 @@ enum Command {
     Show(cmd::show::Args),
     /// Time the pipeline stages on the bundled data (median of several runs)
     Bench(cmd::bench::Args),
+    /// Read a per-camp register, sum it bottom-up and compare with the central totals
+    Register(cmd::register::Args),
 }
 
 fn main() {
@@ -45,6 +47,7 @@ fn main() {
         Command::Plot(a) => cmd::plot::run(a),
         Command::Show(a) => cmd::show::run(a),
         Command::Bench(a) => cmd::bench::run(a),
+        Command::Register(a) => cmd::register::run(a),
     };
     match res {
         Ok(code) => std::process::exit(code),

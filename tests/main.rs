@@ -7,3 +7,4 @@ mod build;
 mod claims;
 mod malformed;
 mod real_data;
+mod register;

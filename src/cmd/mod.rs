@@ -5,6 +5,7 @@ pub mod build;
 pub mod check;
 pub mod export;
 pub mod plot;
+pub mod register;
 pub mod show;
 pub mod validate;
 

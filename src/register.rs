@@ -1,0 +1,886 @@
+//! Registers: per-camp yearly counts from a published register (the Memorial reference book's camp
+//! list, as digitised by urbica/gulag-admin), read through a declarative TOML manifest, summed
+//! bottom-up and set against the reconciled top-down `camps.population`.
+//!
+//! Reading never stops at the first problem and never panics: every cell that holds something but
+//! is not read as a figure is reported with file, line and column and a stable kebab-case kind
+//! (see [`crate::diag::kind`]); blanks are counted. Structural problems (no file, a quote never
+//! closed, a manifest naming columns the header lacks) are errors.
+
+use crate::diag::{kind, line_col, Diagnostic};
+use crate::error::{Error, Result};
+use crate::model::{fmt_thousands, Date, Evidence, Observation, Period, Unit};
+use crate::reconcile::Reconciled;
+use serde::Deserialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use toml::Spanned;
+
+/// The manifest used when `--manifest` is not given and `registers/camps-register.toml` is absent.
+pub const DEFAULT_MANIFEST: &str = include_str!("../registers/camps-register.toml");
+pub const DEFAULT_MANIFEST_PATH: &str = "registers/camps-register.toml";
+
+pub const SERIES_CAMP: &str = "camp.population";
+pub const SERIES_SUM: &str = "register.camps_population_sum";
+pub const SERIES_REPORTING: &str = "register.camps_reporting";
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    pub title: String,
+    pub source_id: Spanned<String>,
+    #[serde(default)]
+    pub location: String,
+    pub id_column: Spanned<String>,
+    pub name_column: Spanned<String>,
+    /// Columns holding other names of the entity (searched by the claim checks).
+    #[serde(default)]
+    pub alias_columns: Vec<Spanned<String>>,
+    /// Columns naming the entities this one was split into (shown by the claim checks).
+    #[serde(default)]
+    pub successor_columns: Vec<Spanned<String>>,
+    /// Markers meaning "no figure", compared after trimming spaces.
+    #[serde(default = "default_missing")]
+    pub missing: Vec<String>,
+    /// A cell holding 0 is "no figure", not an empty camp (reported as `zero-no-figure`).
+    #[serde(default)]
+    pub zero_means_missing: bool,
+    /// Characters allowed between groups of three digits, e.g. [" ", "\u00a0"].
+    #[serde(default)]
+    pub thousands_separators: Vec<String>,
+    #[serde(default)]
+    pub notes: String,
+    pub values: ValueSpec,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ValueSpec {
+    /// Header pattern of the yearly columns, with `{year}` standing for four digits.
+    pub pattern: Spanned<String>,
+    pub from: i32,
+    pub to: i32,
+    /// `jan1` (stock on 1 January of the year), `dec31` (stock on 31 December) or `year` (flow).
+    pub period: Spanned<String>,
+    #[serde(default = "default_series")]
+    pub series: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+fn default_missing() -> Vec<String> {
+    vec![String::new()]
+}
+fn default_series() -> String {
+    SERIES_CAMP.into()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum PeriodKind {
+    Jan1,
+    Dec31,
+    Year,
+}
+
+impl PeriodKind {
+    pub fn period(&self, y: i32) -> Period {
+        match self {
+            PeriodKind::Jan1 => Period::instant(Date::jan1(y)),
+            PeriodKind::Dec31 => Period::instant(Date::dec31(y)),
+            PeriodKind::Year => Period::year(y),
+        }
+    }
+    /// The 1 January on which the central (top-down) stock is compared with year `y`.
+    pub fn top_down_year(&self, y: i32) -> i32 {
+        match self {
+            PeriodKind::Dec31 => y + 1,
+            _ => y,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// CSV with positions
+
+/// One field: its text (unquoted) and where it starts.
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub text: String,
+    pub offset: usize,
+    pub line: usize,
+    pub line_start: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct Record {
+    pub line: usize,
+    pub fields: Vec<Field>,
+}
+
+/// Tokenise RFC 4180 CSV, keeping the position of every field (quoted fields may span lines).
+/// Oddities are reported and read leniently; a quote never closed is an error and ends reading.
+pub fn tokenize(text: &str, file: &str, diags: &mut Vec<Diagnostic>) -> Option<Vec<Record>> {
+    let b = text.as_bytes();
+    let n = b.len();
+    let (mut pos, mut line, mut line_start) = (0usize, 1usize, 0usize);
+    let mut records = Vec::new();
+    let col = |ls: usize, off: usize| text.get(ls..off).map(|s| s.chars().count()).unwrap_or(0) + 1;
+    while pos < n {
+        let rec_line = line;
+        let mut fields = Vec::new();
+        loop {
+            let (fstart, fline, fls) = (pos, line, line_start);
+            let mut value: Vec<u8> = Vec::new();
+            if pos < n && b[pos] == b'"' {
+                pos += 1;
+                let mut closed = false;
+                while pos < n {
+                    let c = b[pos];
+                    if c == b'"' {
+                        if pos + 1 < n && b[pos + 1] == b'"' {
+                            value.push(b'"');
+                            pos += 2;
+                            continue;
+                        }
+                        pos += 1;
+                        closed = true;
+                        break;
+                    }
+                    if c == b'\n' {
+                        line += 1;
+                        line_start = pos + 1;
+                    }
+                    value.push(c);
+                    pos += 1;
+                }
+                if !closed {
+                    diags.push(Diagnostic::error(file, fline, col(fls, fstart), kind::CSV_ERROR, "a quoted field opened here is never closed"));
+                    return None;
+                }
+                if pos < n && !matches!(b[pos], b',' | b'\n' | b'\r') {
+                    diags.push(Diagnostic::error(file, line, col(line_start, pos), kind::CSV_ERROR, "text after the closing quote of a field (kept)"));
+                    while pos < n && !matches!(b[pos], b',' | b'\n' | b'\r') {
+                        value.push(b[pos]);
+                        pos += 1;
+                    }
+                }
+            } else {
+                while pos < n && !matches!(b[pos], b',' | b'\n' | b'\r') {
+                    if b[pos] == b'"' {
+                        diags.push(Diagnostic::finding(file, line, col(line_start, pos), kind::CSV_ERROR, "a quote inside an unquoted field (kept as text)"));
+                    }
+                    value.push(b[pos]);
+                    pos += 1;
+                }
+            }
+            // splitting only at ASCII bytes keeps the text valid UTF-8
+            let text_v = String::from_utf8(value).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+            fields.push(Field { text: text_v, offset: fstart, line: fline, line_start: fls });
+            if pos < n && b[pos] == b',' {
+                pos += 1;
+                continue;
+            }
+            if pos < n && b[pos] == b'\r' {
+                pos += 1;
+            }
+            if pos < n && b[pos] == b'\n' {
+                pos += 1;
+                line += 1;
+                line_start = pos;
+            }
+            break;
+        }
+        let blank = fields.len() == 1 && fields[0].text.trim().is_empty() && b.get(fields[0].offset) != Some(&b'"');
+        if !blank {
+            records.push(Record { line: rec_line, fields });
+        }
+    }
+    Some(records)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Import
+
+#[derive(Debug, Clone)]
+pub struct Value {
+    pub year: i32,
+    pub value: f64,
+    pub line: usize,
+    pub column: usize,
+    pub header: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Camp {
+    pub id: String,
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub successors: Vec<String>,
+    pub line: usize,
+    pub values: Vec<Value>,
+}
+
+impl Camp {
+    pub fn value(&self, y: i32) -> Option<f64> {
+        self.values.iter().find(|v| v.year == y).map(|v| v.value)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Import {
+    pub file: String,
+    pub manifest_file: String,
+    pub manifest: Manifest,
+    pub manifest_text: String,
+    pub period: PeriodKind,
+    pub rows: usize,
+    pub columns: usize,
+    pub year_columns: Vec<(usize, i32, String)>,
+    pub camps: Vec<Camp>,
+    pub blank_cells: usize,
+    pub value_cells: usize,
+    /// Every problem, and every cell holding something that was not read, sorted by position.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Import {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(|d| d.is_error())
+    }
+    /// Cells reported as not read, by kind.
+    pub fn unread_by_kind(&self) -> BTreeMap<&'static str, usize> {
+        let mut m = BTreeMap::new();
+        for d in &self.diagnostics {
+            *m.entry(d.kind).or_insert(0) += 1;
+        }
+        m
+    }
+}
+
+/// Line and column of a span in the import's manifest.
+pub fn manifest_pos(imp: &Import, span: std::ops::Range<usize>) -> (usize, usize) {
+    line_col(&imp.manifest_text, span.start)
+}
+
+/// Parse a manifest, reporting errors with line and column in it.
+pub fn parse_manifest(text: &str, file: &str, diags: &mut Vec<Diagnostic>) -> Option<(Manifest, PeriodKind)> {
+    let m: Manifest = match toml::from_str(text) {
+        Ok(m) => m,
+        Err(e) => {
+            let (l, c) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
+            diags.push(Diagnostic::error(file, l, c, kind::MANIFEST_ERROR, e.message().replace('\n', " ")));
+            return None;
+        }
+    };
+    let at = |span: std::ops::Range<usize>| line_col(text, span.start);
+    let mut ok = true;
+    let pk = match m.values.period.get_ref().as_str() {
+        "jan1" => PeriodKind::Jan1,
+        "dec31" => PeriodKind::Dec31,
+        "year" => PeriodKind::Year,
+        other => {
+            let (l, c) = at(m.values.period.span());
+            diags.push(Diagnostic::error(file, l, c, kind::MANIFEST_ERROR, format!("period '{other}' is not jan1, dec31 or year")));
+            ok = false;
+            PeriodKind::Jan1
+        }
+    };
+    if m.values.pattern.get_ref().matches("{year}").count() != 1 {
+        let (l, c) = at(m.values.pattern.span());
+        diags.push(Diagnostic::error(file, l, c, kind::MANIFEST_ERROR, "the pattern must hold '{year}' exactly once"));
+        ok = false;
+    }
+    if m.values.from > m.values.to {
+        diags.push(Diagnostic::error(file, 1, 1, kind::MANIFEST_ERROR, format!("values.from ({}) is after values.to ({})", m.values.from, m.values.to)));
+        ok = false;
+    }
+    if ok {
+        Some((m, pk))
+    } else {
+        None
+    }
+}
+
+fn short(s: &str) -> String {
+    let one: String = s.trim().replace("\r\n", " / ").replace('\n', " / ");
+    if one.chars().count() > 100 {
+        one.chars().take(97).collect::<String>() + "..."
+    } else {
+        one
+    }
+}
+
+/// Read a figure: digits, optionally grouped by threes with a declared separator.
+/// Err: (kind, why).
+pub fn read_figure(cell: &str, seps: &[String]) -> std::result::Result<f64, (&'static str, String)> {
+    let t = cell.trim_matches(|c: char| c.is_whitespace());
+    if !t.is_empty() && t.bytes().all(|c| c.is_ascii_digit()) {
+        return t.parse::<f64>().map_err(|_| (kind::NOT_A_NUMBER, "too long a number".into()));
+    }
+    // grouped by a declared separator
+    let mut s = t.to_string();
+    for sep in seps.iter().filter(|s| !s.is_empty()) {
+        s = s.replace(sep.as_str(), "\u{0}");
+    }
+    let groups: Vec<&str> = s.split('\u{0}').collect();
+    if groups.len() > 1 && groups.iter().all(|g| !g.is_empty() && g.bytes().all(|c| c.is_ascii_digit())) {
+        if groups[0].len() <= 3 && groups[1..].iter().all(|g| g.len() == 3) {
+            let joined: String = groups.concat();
+            return joined.parse::<f64>().map_err(|_| (kind::NOT_A_NUMBER, "too long a number".into()));
+        }
+        return Err((kind::BAD_THOUSANDS_SEPARATOR, format!("'{}': separated digits are not groups of three, so not one figure", short(t))));
+    }
+    if t.chars().all(|c| c.is_ascii_digit() || c.is_whitespace()) && t.chars().any(|c| c.is_ascii_digit()) {
+        return Err((kind::BAD_THOUSANDS_SEPARATOR, format!("'{}': digits separated by a character the manifest does not declare as a thousands separator", short(t))));
+    }
+    if let Some(rest) = t.strip_prefix('-') {
+        if !rest.is_empty() && rest.bytes().all(|c| c.is_ascii_digit()) {
+            return Err((kind::NEGATIVE_COUNT, format!("'{t}': a count of people cannot be negative")));
+        }
+    }
+    let has_digit = t.chars().any(|c| c.is_ascii_digit());
+    let only_figures = t.chars().all(|c| c.is_ascii_digit() || c.is_whitespace() || matches!(c, '-' | '–' | '—' | ',' | ';' | '/'));
+    let numbers = t.split(|c: char| !c.is_ascii_digit() && c != ' ').filter(|p| p.trim().chars().any(|c| c.is_ascii_digit())).count();
+    if has_digit && only_figures && numbers > 1 {
+        return Err((kind::SEVERAL_FIGURES, format!("'{}': several figures in one cell (counts at different dates or a range); none chosen", short(t))));
+    }
+    if has_digit {
+        return Err((kind::ANNOTATED_FIGURE, format!("'{}': a figure qualified by words (estimate, plan, average, '?'); not taken as a count", short(t))));
+    }
+    Err((kind::NOT_A_NUMBER, format!("'{}': text, no figure", short(t))))
+}
+
+/// Read a register through its manifest. Never panics; returns every problem in `diagnostics`.
+pub fn import(text: &str, file: &str, manifest: Manifest, period: PeriodKind, manifest_file: &str, manifest_text: &str) -> Import {
+    let mut diags = Vec::new();
+    let mut imp = Import { file: file.into(), manifest_file: manifest_file.into(), manifest: manifest.clone(), manifest_text: manifest_text.to_string(), period, rows: 0, columns: 0, year_columns: vec![], camps: vec![], blank_cells: 0, value_cells: 0, diagnostics: vec![] };
+    let Some(records) = tokenize(text, file, &mut diags) else {
+        imp.diagnostics = diags;
+        return imp;
+    };
+    let col = |f: &Field| text.get(f.line_start..f.offset).map(|s| s.chars().count()).unwrap_or(0) + 1;
+    let Some((head, body)) = records.split_first() else {
+        diags.push(Diagnostic::error(file, 1, 1, kind::EMPTY_FILE, "the file has no header row"));
+        imp.diagnostics = diags;
+        return imp;
+    };
+    let header: Vec<String> = head.fields.iter().map(|f| f.text.trim().to_string()).collect();
+    imp.columns = header.len();
+    let mpos = |span: std::ops::Range<usize>| line_col(manifest_text, span.start);
+    let find = |name: &Spanned<String>, what: &str, diags: &mut Vec<Diagnostic>| -> Option<usize> {
+        let i = header.iter().position(|h| h == name.get_ref());
+        if i.is_none() {
+            let (l, c) = mpos(name.span());
+            diags.push(Diagnostic::error(manifest_file, l, c, kind::MISSING_COLUMN, format!("{what} '{}' is not in the header of {file}", name.get_ref())));
+        }
+        i
+    };
+    let id_col = find(&manifest.id_column, "id_column", &mut diags);
+    let name_col = find(&manifest.name_column, "name_column", &mut diags);
+    let alias_cols: Vec<usize> = manifest.alias_columns.iter().filter_map(|c| find(c, "alias column", &mut diags)).collect();
+    let succ_cols: Vec<usize> = manifest.successor_columns.iter().filter_map(|c| find(c, "successor column", &mut diags)).collect();
+
+    // header: yearly columns by pattern, unnamed and duplicate names
+    let pat = manifest.values.pattern.get_ref();
+    let (prefix, suffix) = pat.split_once("{year}").unwrap_or((pat.as_str(), ""));
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut years_seen: BTreeSet<i32> = BTreeSet::new();
+    for (i, h) in header.iter().enumerate() {
+        let f = &head.fields[i];
+        if h.is_empty() {
+            let after = header[..i].iter().rev().find(|x| !x.is_empty()).map(|x| format!(" (after '{x}')")).unwrap_or_default();
+            diags.push(Diagnostic::finding(file, f.line, col(f), kind::UNNAMED_COLUMN, format!("column {} has no name{after}: its non-blank cells are listed as not read", i + 1)));
+            continue;
+        }
+        if let Some(&j) = seen.get(h.as_str()) {
+            diags.push(Diagnostic::error(file, f.line, col(f), kind::DUPLICATE_COLUMN, format!("column name '{h}' appears twice (columns {} and {}); only the first is read", j + 1, i + 1)));
+            continue;
+        }
+        seen.insert(h, i);
+        if let Some(mid) = h.strip_prefix(prefix).and_then(|r| r.strip_suffix(suffix)) {
+            if let Some(y) = crate::model::parse_year(mid).filter(|_| mid.len() == 4) {
+                if (manifest.values.from..=manifest.values.to).contains(&y) {
+                    imp.year_columns.push((i, y, h.clone()));
+                    years_seen.insert(y);
+                } else {
+                    diags.push(Diagnostic::finding(file, f.line, col(f), kind::OUTSIDE_RANGE, format!("column '{h}' matches the pattern but {y} is outside {}-{}: not read", manifest.values.from, manifest.values.to)));
+                }
+            }
+        }
+    }
+    let absent: Vec<String> = (manifest.values.from..=manifest.values.to).filter(|y| !years_seen.contains(y)).map(|y| y.to_string()).collect();
+    if !absent.is_empty() {
+        let (l, c) = mpos(manifest.values.pattern.span());
+        diags.push(Diagnostic::finding(manifest_file, l, c, kind::MISSING_COLUMN, format!("no column for year(s) {} in {file}", absent.join(", "))));
+    }
+    if imp.year_columns.is_empty() {
+        let (l, c) = mpos(manifest.values.pattern.span());
+        diags.push(Diagnostic::error(manifest_file, l, c, kind::MISSING_COLUMN, format!("no header of {file} matches '{pat}'")));
+    }
+    let (Some(id_col), Some(name_col)) = (id_col, name_col) else {
+        diags.sort();
+        imp.diagnostics = diags;
+        return imp;
+    };
+    let unnamed: Vec<usize> = (0..header.len()).filter(|&i| header[i].is_empty()).collect();
+    let dup_cols: Vec<usize> = (0..header.len()).filter(|&i| !header[i].is_empty() && header.iter().position(|h| h == &header[i]) != Some(i)).collect();
+    let seps = &manifest.thousands_separators;
+    let missing: Vec<&str> = manifest.missing.iter().map(|m| m.trim()).collect();
+    let mut ids: BTreeMap<String, usize> = BTreeMap::new();
+    let mut names: BTreeMap<String, (String, usize)> = BTreeMap::new();
+
+    for rec in body {
+        imp.rows += 1;
+        let fl = &rec.fields;
+        let first = &fl[0];
+        if fl.len() < header.len() {
+            diags.push(Diagnostic::finding(file, rec.line, col(&fl[fl.len() - 1]), kind::MISSING_CELL, format!("row has {} cells, the header has {}: the missing cells are not read", fl.len(), header.len())));
+        }
+        for f in fl.iter().skip(header.len()) {
+            if !f.text.trim().is_empty() {
+                diags.push(Diagnostic::finding(file, f.line, col(f), kind::EXTRA_CELL, format!("cell beyond the header's {} columns: '{}' not read", header.len(), short(&f.text))));
+            }
+        }
+        let get = |i: usize| fl.get(i).map(|f| f.text.trim().to_string()).unwrap_or_default();
+        let id = get(id_col);
+        let name = get(name_col);
+        // why a row's values cannot be kept
+        let mut skip_why: Option<String> = None;
+        if id.is_empty() {
+            diags.push(Diagnostic::finding(file, rec.line, col(first), kind::MISSING_CELL, "row has no id: its values are not read"));
+            skip_why = Some("its row has no id".into());
+        } else if let Some(l) = ids.get(&id) {
+            diags.push(Diagnostic::finding(file, rec.line, fl.get(id_col).map(col).unwrap_or(1), kind::DUPLICATE_KEY, format!("id '{id}' already used on line {l}: this row's values are not read")));
+            skip_why = Some(format!("id '{id}' is a duplicate"));
+        } else {
+            ids.insert(id.clone(), rec.line);
+            if !name.is_empty() {
+                if let Some((other, l)) = names.get(&name) {
+                    diags.push(Diagnostic::finding(file, rec.line, fl.get(name_col).map(col).unwrap_or(1), kind::DUPLICATE_NAME, format!("name '{name}' also names id {other} (line {l}): possible double counting, both rows are summed")));
+                } else {
+                    names.insert(name.clone(), (id.clone(), rec.line));
+                }
+            }
+        }
+        // cells of unnamed and duplicated columns
+        for &i in unnamed.iter().chain(dup_cols.iter()) {
+            if let Some(f) = fl.get(i) {
+                if !f.text.trim().is_empty() {
+                    let what = if header[i].is_empty() {
+                        let after = header[..i].iter().rev().find(|x| !x.is_empty()).cloned().unwrap_or_default();
+                        (kind::UNNAMED_COLUMN, format!("cell in the unnamed column {} (after '{after}'): '{}' not read", i + 1, short(&f.text)))
+                    } else {
+                        (kind::DUPLICATE_COLUMN, format!("cell in the second column named '{}': '{}' not read", header[i], short(&f.text)))
+                    };
+                    diags.push(Diagnostic::finding(file, f.line, col(f), what.0, what.1));
+                }
+            }
+        }
+        let mut camp = Camp { id: id.clone(), name: name.clone(), aliases: alias_cols.iter().map(|&i| get(i)).filter(|s| !s.is_empty()).collect(), successors: succ_cols.iter().map(|&i| get(i)).filter(|s| !s.is_empty()).collect(), line: rec.line, values: vec![] };
+        for (i, y, h) in &imp.year_columns {
+            let Some(f) = fl.get(*i) else { continue };
+            let t = f.text.trim();
+            if missing.contains(&t) {
+                imp.blank_cells += 1;
+                continue;
+            }
+            let c = col(f);
+            if let Some(why) = &skip_why {
+                diags.push(Diagnostic::finding(file, f.line, c, kind::ROW_NOT_READ, format!("{h} = '{}' not read: {why}", short(t))));
+                continue;
+            }
+            match read_figure(t, seps) {
+                Ok(v) if v == 0.0 && manifest.zero_means_missing => {
+                    diags.push(Diagnostic::finding(file, f.line, c, kind::ZERO_NO_FIGURE, format!("{h} of id {id} is 0: read as 'no figure', as the manifest says")));
+                }
+                Ok(v) => {
+                    imp.value_cells += 1;
+                    camp.values.push(Value { year: *y, value: v, line: f.line, column: c, header: h.clone() });
+                }
+                Err((k, why)) => diags.push(Diagnostic::finding(file, f.line, c, k, format!("{h} of id {id}: {why}"))),
+            }
+        }
+        if skip_why.is_none() {
+            imp.camps.push(camp);
+        }
+    }
+    diags.sort();
+    diags.dedup();
+    imp.diagnostics = diags;
+    imp
+}
+
+/// Read the register and manifest files. `manifest` None: `registers/camps-register.toml` when it
+/// exists in the current folder, else the built-in copy of it.
+pub fn load(path: &Path, manifest: Option<&Path>) -> Result<Import> {
+    let mut diags = Vec::new();
+    let (mtext, mfile) = match manifest {
+        Some(p) => (crate::ingest::read_text(p, &p.display().to_string(), &mut diags), p.display().to_string()),
+        None => {
+            let p = Path::new(DEFAULT_MANIFEST_PATH);
+            if p.is_file() {
+                (crate::ingest::read_text(p, DEFAULT_MANIFEST_PATH, &mut diags), DEFAULT_MANIFEST_PATH.to_string())
+            } else {
+                (Some(DEFAULT_MANIFEST.to_string()), format!("{DEFAULT_MANIFEST_PATH} (built in)"))
+            }
+        }
+    };
+    let file = path.display().to_string();
+    let text = crate::ingest::read_text(path, &file, &mut diags);
+    let parsed = mtext.as_deref().and_then(|t| parse_manifest(t, &mfile, &mut diags));
+    match (text, parsed) {
+        (Some(text), Some((m, pk))) => Ok(import(&text, &file, m, pk, &mfile, mtext.as_deref().unwrap_or(""))),
+        _ => Err(Error::Invalid(diags)),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Totals, comparison, observations
+
+#[derive(Debug, Clone)]
+pub struct YearTotal {
+    pub year: i32,
+    pub sum: f64,
+    pub reporting: usize,
+}
+
+pub fn totals(imp: &Import) -> Vec<YearTotal> {
+    let mut m: BTreeMap<i32, (f64, usize)> = BTreeMap::new();
+    for c in &imp.camps {
+        for v in &c.values {
+            let e = m.entry(v.year).or_insert((0.0, 0));
+            e.0 += v.value;
+            e.1 += 1;
+        }
+    }
+    m.into_iter().map(|(year, (sum, reporting))| YearTotal { year, sum, reporting }).collect()
+}
+
+#[derive(Debug, Clone)]
+pub struct Comparison {
+    pub total: YearTotal,
+    pub top_down_date: Date,
+    pub top_down: Option<Reconciled>,
+}
+
+impl Comparison {
+    /// sum / value and its range sum / high .. sum / low.
+    pub fn ratio(&self) -> Option<(f64, f64, f64)> {
+        let r = self.top_down.as_ref()?;
+        if r.value <= 0.0 {
+            return None;
+        }
+        let lo = if r.high > 0.0 { self.total.sum / r.high } else { f64::NAN };
+        let hi = if r.low > 0.0 { self.total.sum / r.low } else { f64::INFINITY };
+        Some((self.total.sum / r.value, lo, hi))
+    }
+}
+
+/// Set each year's bottom-up sum against the reconciled central `camps.population` (no category).
+pub fn compare(imp: &Import, totals: &[YearTotal], reconciled: &[Reconciled]) -> Vec<Comparison> {
+    let central: BTreeMap<Date, &Reconciled> = reconciled.iter().filter(|r| r.series == "camps.population" && r.category.is_empty() && r.period.is_instant()).map(|r| (r.period.start, r)).collect();
+    totals
+        .iter()
+        .map(|t| {
+            let d = Date::jan1(imp.period.top_down_year(t.year));
+            Comparison { total: t.clone(), top_down_date: d, top_down: central.get(&d).map(|r| (*r).clone()) }
+        })
+        .collect()
+}
+
+pub fn observations(imp: &Import, totals: &[YearTotal]) -> Vec<Observation> {
+    let src = imp.manifest.source_id.get_ref().clone();
+    let series = imp.manifest.values.series.clone();
+    let mut out = Vec::new();
+    for c in &imp.camps {
+        for v in &c.values {
+            out.push(Observation {
+                series: series.clone(),
+                period: imp.period.period(v.year),
+                category: c.id.clone(),
+                value: v.value,
+                decimals: 0,
+                unit: Unit::Persons,
+                source_id: src.clone(),
+                location: format!("row id {}, column '{}' ({}:{}:{})", c.id, v.header, imp.file, v.line, v.column),
+                evidence: Evidence::Printed,
+                note: c.name.clone(),
+                file: imp.file.clone(),
+                line: v.line,
+                column: v.column,
+            });
+        }
+    }
+    for t in totals {
+        for (s, v, u, note) in [
+            (SERIES_SUM, t.sum, Unit::Persons, format!("sum of {series} over the {} camps with a figure for {}", t.reporting, t.year)),
+            (SERIES_REPORTING, t.reporting as f64, Unit::Count, format!("number of camps with a figure for {} in the register", t.year)),
+        ] {
+            out.push(Observation { series: s.into(), period: imp.period.period(t.year), category: String::new(), value: v, decimals: 0, unit: u, source_id: src.clone(), location: "derived: rule register-sum".into(), evidence: Evidence::Derived, note, file: String::new(), line: 0, column: 0 });
+        }
+    }
+    crate::tidy::sort_observations(&mut out);
+    out
+}
+
+/// The largest camps of each year: (year, rank, camp, value).
+pub fn largest(imp: &Import, n: usize) -> Vec<(i32, usize, &Camp, f64)> {
+    let mut by_year: BTreeMap<i32, Vec<(&Camp, f64)>> = BTreeMap::new();
+    for c in &imp.camps {
+        for v in &c.values {
+            by_year.entry(v.year).or_default().push((c, v.value));
+        }
+    }
+    let mut out = Vec::new();
+    for (y, mut v) in by_year {
+        v.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.id.cmp(&b.0.id)));
+        for (i, (c, x)) in v.into_iter().take(n).enumerate() {
+            out.push((y, i + 1, c, x));
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Claims the register can check
+
+pub struct RegisterClaim {
+    pub id: &'static str,
+    pub statement: &'static str,
+    /// Lowercase fragments searched in the name and alias columns.
+    pub patterns: &'static [&'static str],
+    /// The date the claim speaks of (1 January).
+    pub date: Date,
+    pub more_than: bool,
+    pub value: f64,
+}
+
+pub const CLAIMS: &[RegisterClaim] = &[
+    RegisterClaim { id: "grz1993-bamlag-1939", statement: "GRZ 1993: BAMLAG held more than 260,000 prisoners at the beginning of 1939", patterns: &["бам", "байкало-амур"], date: Date { y: 1939, m: 1, d: 1 }, more_than: true, value: 260_000.0 },
+    RegisterClaim { id: "grz1993-sevvostlag-1938", statement: "GRZ 1993: SEVVOSTLAG (Kolyma) held 138,170 prisoners by the end of 1938 (taken as 1 January 1939)", patterns: &["севвосток", "севвост", "северо-восточный итл"], date: Date { y: 1939, m: 1, d: 1 }, more_than: false, value: 138_170.0 },
+];
+
+#[derive(Debug, Clone)]
+pub struct ClaimCheck {
+    pub id: String,
+    pub status: String,
+    pub text: String,
+}
+
+fn claim_year(imp: &Import, d: Date) -> i32 {
+    match imp.period {
+        PeriodKind::Dec31 => d.y - 1,
+        _ => d.y,
+    }
+}
+
+pub fn check_claims(imp: &Import) -> Vec<ClaimCheck> {
+    let mut out = Vec::new();
+    for cl in CLAIMS {
+        let y = claim_year(imp, cl.date);
+        let mut t = format!("{}\n  claim: {}\n", cl.id, cl.statement);
+        let ok = |v: f64| if cl.more_than { v > cl.value } else { (v - cl.value).abs() < 0.5 };
+        let matched: Vec<&Camp> = imp.camps.iter().filter(|c| {
+            let hay = format!("{} {}", c.name, c.aliases.join(" ")).to_lowercase();
+            cl.patterns.iter().any(|p| hay.contains(p))
+        }).collect();
+        let col = imp.manifest.values.pattern.get_ref().replace("{year}", &y.to_string());
+        t.push_str(&format!("  register column for {}: {col}; rows whose name or aliases contain {}: {}\n", cl.date, cl.patterns.iter().map(|p| format!("'{p}'")).collect::<Vec<_>>().join(" or "), matched.len()));
+        let mut pass = false;
+        let mut elsewhere = vec![];
+        for c in &matched {
+            let around: Vec<String> = (y - 1..=y + 1).map(|yy| format!("{yy}: {}", c.value(yy).map(fmt_thousands).unwrap_or_else(|| "-".into()))).collect();
+            t.push_str(&format!("    id {} '{}' (line {}): {}\n", c.id, c.name, c.line, around.join(", ")));
+            if let Some(v) = c.value(y) {
+                if ok(v) {
+                    pass = true;
+                }
+            }
+            for v in &c.values {
+                if v.year != y && !cl.more_than && ok(v.value) {
+                    elsewhere.push(format!("id {} has {} under '{}' ({}:{}:{})", c.id, fmt_thousands(v.value), v.header, imp.file, v.line, v.column));
+                }
+            }
+            if !c.successors.is_empty() {
+                let succ: Vec<&Camp> = imp.camps.iter().filter(|s| c.successors.iter().any(|n| n.trim() == s.name.trim())).collect();
+                let sum: f64 = succ.iter().filter_map(|s| s.value(y)).sum();
+                let with: Vec<String> = succ.iter().map(|s| format!("{} {}", s.name, s.value(y).map(fmt_thousands).unwrap_or_else(|| "-".into()))).collect();
+                t.push_str(&format!("      split into {} camp(s); {} of them found by name; their {y} figures: {} (sum {})\n", c.successors.len(), succ.len(), with.join("; "), fmt_thousands(sum)));
+                if cl.more_than && sum > cl.value {
+                    pass = true;
+                    t.push_str("      the successor camps together satisfy the claim\n");
+                }
+            }
+        }
+        for e in &elsewhere {
+            t.push_str(&format!("    the claimed figure stands at another year: {e}\n"));
+        }
+        let status = if matched.is_empty() { "not-in-register" } else if pass { "pass" } else { "fail" };
+        t.push_str(&format!("  result: {status}\n"));
+        out.push(ClaimCheck { id: cl.id.into(), status: status.into(), text: t });
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Outputs
+
+fn num(v: f64, d: usize) -> String {
+    if v.is_finite() {
+        crate::model::fmt_num(v, d)
+    } else {
+        String::new()
+    }
+}
+
+pub fn totals_csv(totals: &[YearTotal], imp: &Import) -> Result<Vec<u8>> {
+    let rows: Vec<Vec<String>> = totals.iter().map(|t| {
+        let p = imp.period.period(t.year);
+        vec![t.year.to_string(), p.start.to_string(), p.end.to_string(), num(t.sum, 0), t.reporting.to_string()]
+    }).collect();
+    crate::output::csv_bytes(&["year", "period_start", "period_end", "camps_population_sum", "camps_reporting"], &rows)
+}
+
+pub fn comparison_csv(cmp: &[Comparison]) -> Result<Vec<u8>> {
+    let rows: Vec<Vec<String>> = cmp.iter().map(|c| {
+        let (v, lo, hi, src, flags) = match &c.top_down {
+            Some(r) => (num(r.value, 0), num(r.low, 0), num(r.high, 0), r.sources.join(";"), r.flags_text()),
+            None => Default::default(),
+        };
+        let (ra, rl, rh) = c.ratio().map(|(a, b, d)| (num(a, 4), num(b, 4), num(d, 4))).unwrap_or_default();
+        vec![c.total.year.to_string(), num(c.total.sum, 0), c.total.reporting.to_string(), c.top_down_date.to_string(), v, lo, hi, ra, rl, rh, src, flags]
+    }).collect();
+    crate::output::csv_bytes(&["year", "register_sum", "camps_reporting", "top_down_date", "top_down_value", "top_down_low", "top_down_high", "ratio", "ratio_low", "ratio_high", "top_down_sources", "top_down_flags"], &rows)
+}
+
+pub fn largest_csv(imp: &Import, totals: &[YearTotal], n: usize) -> Result<Vec<u8>> {
+    let sums: BTreeMap<i32, f64> = totals.iter().map(|t| (t.year, t.sum)).collect();
+    let rows: Vec<Vec<String>> = largest(imp, n).into_iter().map(|(y, rank, c, v)| {
+        let share = sums.get(&y).filter(|s| **s > 0.0).map(|s| num(100.0 * v / s, 1)).unwrap_or_default();
+        vec![y.to_string(), rank.to_string(), c.id.clone(), c.name.clone(), num(v, 0), share]
+    }).collect();
+    crate::output::csv_bytes(&["year", "rank", "id", "name", "value", "percent_of_register_sum"], &rows)
+}
+
+/// The report of everything not read: a summary, then one line per cell or problem.
+pub fn report_text(imp: &Import) -> String {
+    let mut s = String::new();
+    s.push_str(&format!("register: {}\nmanifest: {}\n", imp.file, imp.manifest_file));
+    s.push_str(&format!("rows: {}; camps read: {}; columns: {}; yearly columns: {}\n", imp.rows, imp.camps.len(), imp.columns, imp.year_columns.len()));
+    s.push_str(&format!("yearly cells read as figures: {}; blank (no figure): {}\n", imp.value_cells, imp.blank_cells));
+    s.push_str("problems and cells not read, by kind:\n");
+    for (k, n) in imp.unread_by_kind() {
+        s.push_str(&format!("  {k}: {n}\n"));
+    }
+    s.push('\n');
+    for d in &imp.diagnostics {
+        s.push_str(&d.to_string());
+        s.push('\n');
+    }
+    s
+}
+
+pub fn claims_text(checks: &[ClaimCheck]) -> String {
+    checks.iter().map(|c| c.text.clone()).collect::<Vec<_>>().join("\n")
+}
+
+/// Charts: bottom-up vs top-down (with camps reporting), and the largest camps by year.
+pub fn charts(imp: &Import, totals: &[YearTotal], cmp: &[Comparison]) -> Vec<crate::charts::Chart> {
+    use crate::charts::{Chart, Layer, Pt, Style};
+    let x_of = |p: Period| if p.is_instant() { p.start.year_f() } else { p.start.y as f64 + 0.5 };
+    let src = imp.manifest.source_id.get_ref().clone();
+    let pt = |p: Period, v: f64, lo: f64, hi: f64, single: bool, sources: String, flags: String| Pt { period: p, x: x_of(p), value: v, low: lo, high: hi, single, gap_filled: false, sources, flags };
+    let sum_pts: Vec<Pt> = totals.iter().map(|t| pt(imp.period.period(t.year), t.sum, t.sum, t.sum, true, src.clone(), String::new())).collect();
+    let td: Vec<Pt> = cmp.iter().filter_map(|c| c.top_down.as_ref()).map(|r| pt(r.period, r.value, r.low, r.high, r.flags.iter().any(|f| f == "single-source"), r.sources.join(";"), r.flags_text())).collect();
+    let rep: Vec<Pt> = totals.iter().map(|t| pt(imp.period.period(t.year), t.reporting as f64, t.reporting as f64, t.reporting as f64, true, src.clone(), String::new())).collect();
+    let xs: Vec<f64> = sum_pts.iter().map(|p| p.x).collect();
+    let (x0, x1) = (xs.iter().cloned().fold(f64::INFINITY, f64::min), xs.iter().cloned().fold(f64::NEG_INFINITY, f64::max));
+    let xr = if xs.is_empty() { (1923.0, 1961.0) } else { (x0.floor() - 0.5, x1.ceil() + 1.0) };
+    let date_note = match imp.period {
+        PeriodKind::Jan1 => "Register figures at 1 January of their year column (docs/registers.md).",
+        PeriodKind::Dec31 => "Register figures plotted at 31 December of their year column.",
+        PeriodKind::Year => "Register figures plotted mid-year.",
+    };
+    let mut a = Chart {
+        name: "register-vs-central",
+        title: "Camp population: sum of the register's camps against the central totals".into(),
+        y_labels: vec!["persons".into(), "camps reporting".into()],
+        units: vec![Unit::Persons, Unit::Count],
+        layers: vec![
+            Layer { label: "Central total, camps.population (reconciled, range)".into(), style: Style::Band, points: td, panel: 0 },
+            Layer { label: "Register: sum of the camps with a figure".into(), style: Style::Points, points: sum_pts, panel: 0 },
+            Layer { label: "Camps with a figure in the register".into(), style: Style::Points, points: rep, panel: 1 },
+        ],
+        x_range: xr,
+        note: String::new(),
+        log: false,
+        rows: vec![],
+        legend_right: false,
+    };
+    // the camps that are among the three largest in some year, up to seven (palette), by peak
+    let mut peak: BTreeMap<&str, (f64, &Camp)> = BTreeMap::new();
+    for (_, rank, c, v) in largest(imp, 3) {
+        if rank <= 3 {
+            let e = peak.entry(c.id.as_str()).or_insert((v, c));
+            e.0 = e.0.max(v);
+        }
+    }
+    let mut top: Vec<(f64, &Camp)> = peak.into_values().collect();
+    top.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.id.cmp(&b.1.id)));
+    let layers: Vec<Layer> = top.iter().take(7).map(|(_, c)| {
+        let label = format!("{} (id {})", c.name, c.id);
+        let label = if label.chars().count() > 48 { label.chars().take(45).collect::<String>() + "..." } else { label };
+        Layer { label, style: Style::Band, points: c.values.iter().map(|v| pt(imp.period.period(v.year), v.value, v.value, v.value, true, src.clone(), String::new())).collect(), panel: 0 }
+    }).collect();
+    let mut b = Chart {
+        name: "register-largest-camps",
+        title: "The largest camps in the register (the seven with the highest peaks among each year's top three)".into(),
+        y_labels: vec!["persons".into()],
+        units: vec![Unit::Persons],
+        layers,
+        x_range: xr,
+        note: String::new(),
+        log: false,
+        rows: vec![],
+        legend_right: false,
+    };
+    a.note = format!("{date_note} Sources: {src}; camps.population reconciled.");
+    b.note = format!("Each camp's figures as the register gives them; lines join years with a figure. {date_note} Source: {src}.");
+    for c in [&mut a, &mut b] {
+        for l in &mut c.layers {
+            l.points.sort_by(|p, q| p.x.total_cmp(&q.x));
+        }
+    }
+    vec![a, b]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn figures() {
+        let seps = vec![" ".to_string(), "\u{a0}".to_string()];
+        assert_eq!(read_figure("138 170", &seps), Ok(138170.0));
+        assert_eq!(read_figure(" 29 659", &seps), Ok(29659.0));
+        assert_eq!(read_figure("1\u{a0}344\u{a0}408", &seps), Ok(1344408.0));
+        assert_eq!(read_figure("3800", &seps), Ok(3800.0));
+        assert_eq!(read_figure("2 00", &seps).unwrap_err().0, kind::BAD_THOUSANDS_SEPARATOR);
+        assert_eq!(read_figure("42853 - 40916", &seps).unwrap_err().0, kind::SEVERAL_FIGURES);
+        assert_eq!(read_figure("2000 (?)", &seps).unwrap_err().0, kind::ANNOTATED_FIGURE);
+        assert_eq!(read_figure("был закрыт", &seps).unwrap_err().0, kind::NOT_A_NUMBER);
+        assert_eq!(read_figure("-5", &seps).unwrap_err().0, kind::NEGATIVE_COUNT);
+        assert_eq!(read_figure("1 200", &[]).unwrap_err().0, kind::BAD_THOUSANDS_SEPARATOR);
+    }
+    #[test]
+    fn tokenizer_keeps_positions_across_quoted_lines() {
+        let mut d = vec![];
+        let r = tokenize("a,b\r\n\"x\ny\",\"q\"\"\"\n\n1,2", "f", &mut d).unwrap();
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(r.len(), 3);
+        assert_eq!(r[1].fields[0].text, "x\ny");
+        assert_eq!(r[1].fields[1].text, "q\"");
+        assert_eq!((r[1].fields[1].line, r[2].line), (3, 5));
+        assert!(tokenize("a,\"b\n", "f", &mut d).is_none());
+        assert_eq!(d[0].kind, kind::CSV_ERROR);
+    }
+}

@@ -1,0 +1,153 @@
+//! `gulagstats register`: the synthetic fixture register and, when present, the shared register.
+
+use crate::util::*;
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn fixture_register() -> (PathBuf, PathBuf) {
+    let d = repo().join("tests/fixtures/register");
+    (d.join("camps.csv"), d.join("camps.toml"))
+}
+
+fn shared_register() -> Option<PathBuf> {
+    let p = repo().join("../shared/registers/camps-register.csv");
+    p.is_file().then_some(p)
+}
+
+fn run_fixture(out: &std::path::Path, csv: &std::path::Path, manifest: &std::path::Path) -> Output {
+    Command::new(bin())
+        .current_dir(repo())
+        .args(["register", csv.to_str().unwrap(), "--manifest", manifest.to_str().unwrap(), "--data", "tests/fixtures/ok", "--out", out.to_str().unwrap()])
+        .output()
+        .unwrap()
+}
+
+/// Rows of a CSV as maps from header to cell.
+fn rows(path: &std::path::Path) -> Vec<std::collections::BTreeMap<String, String>> {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let h = r.headers().unwrap().clone();
+    r.records().map(|x| h.iter().map(|s| s.to_string()).zip(x.unwrap().iter().map(|s| s.to_string())).collect()).collect()
+}
+
+#[test]
+fn fixture_register_sums_counts_and_reports_every_unread_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let (csv, man) = fixture_register();
+    let o = run_fixture(dir.path(), &csv, &man);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("panicked"));
+    // sums: 1938 = 1,200 ("1 200") + 800 + 100; 1939 = 1,300 + 100 (0, text, -5 not read); 1940 = 1,400 + 500 + 100
+    let t = rows(&dir.path().join("register-totals.csv"));
+    let got: Vec<(String, String, String)> = t.iter().map(|r| (r["year"].clone(), r["camps_population_sum"].clone(), r["camps_reporting"].clone())).collect();
+    assert_eq!(got, vec![("1938".into(), "2100".into(), "3".into()), ("1939".into(), "1400".into(), "2".into()), ("1940".into(), "2000".into(), "3".into())]);
+    // comparison with the fixture's camps.population (1938: 1000, range 1000..1000)
+    let c = rows(&dir.path().join("register-comparison.csv"));
+    assert_eq!(c[0]["top_down_value"], "1000");
+    assert_eq!(c[0]["ratio"], "2.1000");
+    let r1939 = &c[1];
+    let (lo, hi, v): (f64, f64, f64) = (r1939["ratio_low"].parse().unwrap(), r1939["ratio_high"].parse().unwrap(), r1939["ratio"].parse().unwrap());
+    assert!(lo <= v && v <= hi, "{r1939:?}");
+    // every cell not read, with file:line:column and a stable kind
+    let rep = std::fs::read_to_string(dir.path().join("register-report.txt")).unwrap();
+    let f = csv.display().to_string();
+    for want in [
+        format!("{f}:7:25: finding[not-a-number]"),
+        format!("{f}:5:33: finding[zero-no-figure]"),
+        format!("{f}:5:21: finding[unnamed-column]"),
+        format!("{f}:4:14: finding[unnamed-column]"),
+        format!("{f}:10:15: finding[bad-thousands-separator]"),
+        format!("{f}:10:21: finding[negative-count]"),
+        format!("{f}:10:24: finding[annotated-figure]"),
+        format!("{f}:9:14: finding[row-not-read]"),
+        format!("{f}:8:3: finding[duplicate-name]"),
+    ] {
+        assert!(rep.contains(&want), "missing '{want}' in\n{rep}");
+    }
+    // observations: per camp, with the camp's name in the note, and the derived sums
+    let obs = std::fs::read_to_string(dir.path().join("register-observations.csv")).unwrap();
+    assert!(obs.contains("camp.population,1938-01-01,1938-01-01,1,1200,persons,demo,"), "{obs}");
+    assert!(obs.contains("camp.population,1938-01-01,1938-01-01,2,800,persons,demo,"), "{obs}");
+    assert!(obs.contains("printed,\"Beta\nITL\""), "the multi-line name is kept in the note: {obs}");
+    assert!(obs.contains("register.camps_population_sum,1939-01-01,1939-01-01,,1400,persons,demo"), "{obs}");
+    assert!(obs.contains("register.camps_reporting,1940-01-01,1940-01-01,,3,count,demo"), "{obs}");
+    assert!(!obs.contains("camps.population,"), "the register must not write the central series");
+    for f in ["register-vs-central.svg", "register-vs-central.png", "register-largest-camps.svg", "register-largest-camps.png", "register-largest-camps.csv", "register-claims.txt"] {
+        assert!(std::fs::metadata(dir.path().join(f)).map(|m| m.len() > 0).unwrap_or(false), "{f} missing");
+    }
+}
+
+#[test]
+fn broken_registers_and_manifests_fail_with_positions_not_panics() {
+    let dir = tempfile::tempdir().unwrap();
+    let (csv, man) = fixture_register();
+    // a quote never closed
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "id,name,people_1938\n1,\"Alpha,100\n2,Beta,200\n").unwrap();
+    let o = run_fixture(&dir.path().join("o1"), &bad, &man);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains(&format!("{}:2:3: error[csv-error]", bad.display())), "{}", stderr(&o));
+    // the manifest names a column the header lacks
+    let m2 = dir.path().join("m.toml");
+    std::fs::write(&m2, std::fs::read_to_string(&man).unwrap().replace("name_column = \"name\"", "name_column = \"title\"")).unwrap();
+    let o = run_fixture(&dir.path().join("o2"), &csv, &m2);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains(&format!("{}:5:15: error[missing-column]", m2.display())), "{}", stderr(&o));
+    // a manifest that does not parse, a missing register, an empty one
+    std::fs::write(&m2, "title = 1\n").unwrap();
+    let o = run_fixture(&dir.path().join("o3"), &csv, &m2);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("error[manifest-error]"), "{}", stderr(&o));
+    let o = run_fixture(&dir.path().join("o4"), &dir.path().join("nope.csv"), &man);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("error[missing-file]"), "{}", stderr(&o));
+    std::fs::write(&bad, "").unwrap();
+    let o = run_fixture(&dir.path().join("o5"), &bad, &man);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("error[empty-file]"), "{}", stderr(&o));
+    // garbage bytes and odd rows: reported, no panic
+    std::fs::write(&bad, b"id,name,people_1938\n1,A,\xff\xfe\n").unwrap();
+    let o = run_fixture(&dir.path().join("o6"), &bad, &man);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("error[invalid-utf8]"), "{}", stderr(&o));
+    std::fs::write(&bad, "id,name,people_1938,people_1939,people_1940\n1,A,5\n2,B,1,2,3,4\n\"3\"x,C,1,1,1\n").unwrap();
+    let o = run_fixture(&dir.path().join("o7"), &bad, &man);
+    assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
+    let rep = std::fs::read_to_string(dir.path().join("o7/register-report.txt")).unwrap();
+    assert!(rep.contains("finding[missing-cell]") && rep.contains("finding[extra-cell]") && rep.contains(":4:4: error[csv-error]"), "{rep}");
+}
+
+#[test]
+fn shared_register_reads_493_camps_and_checks_the_grz_claims() {
+    let Some(reg) = shared_register() else {
+        eprintln!("shared register absent: skipped");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let o = Command::new(bin()).current_dir(repo()).args(["register", reg.to_str().unwrap(), "--out", dir.path().to_str().unwrap()]).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains(": 493 rows, 493 camps, 38 yearly columns (1923-1960), 1760 figures read"), "{out}");
+    let obs = rows(&dir.path().join("register-observations.csv"));
+    let camps: std::collections::BTreeSet<&str> = obs.iter().filter(|r| r["series"] == "camp.population").map(|r| r["category"].as_str()).collect();
+    assert!(camps.len() > 200, "{} camps with figures", camps.len());
+    let val = |id: &str, y: &str| obs.iter().find(|r| r["series"] == "camp.population" && r["category"] == id && r["period_start"] == format!("{y}-01-01")).map(|r| r["value"].clone());
+    // read from the file: BAMLAG (id 16) people_1938 = 200907; SEVVOSTLAG (id 224) people_1938 = "138 170"
+    assert_eq!(val("16", "1938").as_deref(), Some("200907"));
+    assert_eq!(val("224", "1938").as_deref(), Some("138170"));
+    assert_eq!(val("7", "1939").as_deref(), Some("138170"));
+    let t = rows(&dir.path().join("register-totals.csv"));
+    let y1939 = t.iter().find(|r| r["year"] == "1939").unwrap();
+    assert_eq!((y1939["camps_population_sum"].as_str(), y1939["camps_reporting"].as_str()), ("1359498", "54"));
+    let rep = std::fs::read_to_string(dir.path().join("register-report.txt")).unwrap();
+    assert!(rep.contains("finding[unnamed-column]: cell in the unnamed column 76 (after 'people_1938'): '42853 - 40916 - 40224' not read"), "{rep}");
+    assert!(rep.contains("finding[annotated-figure]: people_1932 of id 128: '21300 (среднегодовая численность)'"), "{rep}");
+    let claims = std::fs::read_to_string(dir.path().join("register-claims.txt")).unwrap();
+    assert!(claims.contains("grz1993-bamlag-1939") && claims.contains("id 16 'Байкало-Амурский ИТЛ'"), "{claims}");
+    let status = |id: &str| claims.split("\n\n").find(|b| b.starts_with(id)).and_then(|b| b.lines().last()).unwrap_or("").to_string();
+    assert_eq!(status("grz1993-bamlag-1939"), "  result: fail");
+    assert_eq!(status("grz1993-sevvostlag-1938"), "  result: pass");
+    // the benchmark runs and says how long
+    let o = Command::new(bin()).current_dir(repo()).args(["register", reg.to_str().unwrap(), "--bench", "2"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("register import+comparison: 2 run(s)"), "{}", stdout(&o));
+}
