@@ -7,23 +7,7 @@ pub fn melt(tables: &[TypedTable]) -> Vec<Observation> {
     let mut out = Vec::new();
     for t in tables {
         if t.long {
-            for r in &t.long_rows {
-                out.push(Observation {
-                    series: r.series.clone(),
-                    period: r.period,
-                    category: r.category.clone(),
-                    value: r.value,
-                    decimals: r.decimals,
-                    unit: r.unit,
-                    source_id: t.source_id.clone(),
-                    location: r.location.clone(),
-                    evidence: Evidence::Printed,
-                    note: r.note.clone(),
-                    file: t.csv_file.clone(),
-                    line: r.line,
-                    column: 5,
-                });
-            }
+            out.extend(t.long_rows.iter().cloned());
             continue;
         }
         for r in &t.rows {

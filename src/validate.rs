@@ -4,7 +4,7 @@
 
 use crate::diag::{kind, Diagnostic};
 use crate::ingest::{Catalog, RawTable};
-use crate::model::{parse_figure, parse_year, Date, Period, Unit};
+use crate::model::{parse_figure, parse_year, Date, Evidence, Observation, Period, Unit};
 
 /// Where a row's period comes from.
 #[derive(Debug, Clone)]
@@ -49,22 +49,10 @@ pub struct TypedTable {
     pub long: bool,
     pub plans: Vec<ColumnPlan>,
     pub rows: Vec<TypedRow>,
-    /// For long tables: (series, period, category, unit, location, note) per row.
-    pub long_rows: Vec<LongRow>,
+    /// For long tables: one observation per row, typed here.
+    pub long_rows: Vec<Observation>,
 }
 
-#[derive(Debug, Clone)]
-pub struct LongRow {
-    pub line: usize,
-    pub series: String,
-    pub period: Period,
-    pub category: String,
-    pub value: f64,
-    pub decimals: usize,
-    pub unit: Unit,
-    pub location: String,
-    pub note: String,
-}
 
 fn period_from_label(label: &str, kind_: &str) -> Option<Period> {
     match kind_ {
@@ -421,7 +409,21 @@ fn validate_long(cat: &Catalog, t: &RawTable, diags: &mut Vec<Diagnostic>) -> Ty
                 bad = true;
             }
             if let (false, Some(period), Some((value, decimals)), Some(unit)) = (bad, period, value, unit) {
-                long_rows.push(LongRow { line: r.line, series, period, category: cell(3), value, decimals, unit, location: cell(6), note: cell(7) });
+                long_rows.push(Observation {
+                    series,
+                    period,
+                    category: cell(3),
+                    value,
+                    decimals,
+                    unit,
+                    source_id: t.source_id.clone(),
+                    location: cell(6),
+                    evidence: Evidence::Printed,
+                    note: cell(7),
+                    file: t.csv_file.clone(),
+                    line: r.line,
+                    column: ix(4) + 1,
+                });
             }
         }
     }
