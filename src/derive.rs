@@ -259,3 +259,50 @@ pub fn derive(rec: &[Reconciled]) -> Derived {
     rows.sort_by(|a, b| (&a.series, a.period, &a.category).cmp(&(&b.series, b.period, &b.category)));
     Derived { rows, observations: o.obs }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(series: &str, period: Period, value: f64, low: f64, high: f64) -> Reconciled {
+        Reconciled { series: series.into(), period, category: String::new(), value, low, high, unit: Unit::Persons, decimals: 0, n_sources: 1, method: "test".into(), sources: vec!["s".into()], flags: vec![] }
+    }
+
+    #[test]
+    fn propagation_is_seeded_and_brackets_the_value() {
+        let a = rec("x.a", Period::year(1940), 100.0, 90.0, 120.0);
+        let b = rec("x.b", Period::year(1940), 50.0, 50.0, 50.0);
+        let r1 = propagate("t", &[&a, &b], |x| x[0] + x[1]);
+        let r2 = propagate("t", &[&a, &b], |x| x[0] + x[1]);
+        assert_eq!(r1, r2, "same name, same draws");
+        assert_eq!(r1.0, 150.0);
+        assert!(r1.1 < 150.0 && r1.2 > 150.0 && r1.1 >= 140.0 && r1.2 <= 170.0, "{r1:?}");
+        let r3 = propagate("another name", &[&a, &b], |x| x[0] + x[1]);
+        assert_ne!(r1.1, r3.1, "different streams for different quantities");
+    }
+
+    #[test]
+    fn pooled_rate_pools_deaths_and_exposures_not_rates() {
+        let j = |y| Period::instant(Date::jan1(y));
+        let rows = vec![
+            rec("camps.population", j(1940), 1000.0, 1000.0, 1000.0),
+            rec("camps.population", j(1941), 1000.0, 1000.0, 1000.0),
+            rec("camps.population", j(1942), 3000.0, 3000.0, 3000.0),
+            rec("camps.deaths", Period::year(1940), 100.0, 100.0, 100.0),
+            rec("camps.deaths", Period::year(1941), 100.0, 100.0, 100.0),
+        ];
+        let d = derive(&rows);
+        let get = |p: Period| d.rows.iter().find(|r| r.series == "camps.death_rate" && r.period == p).map(|r| r.value).unwrap();
+        assert_eq!(get(Period::year(1940)), 100.0); // 100 / 1000 x 1000
+        assert_eq!(get(Period::year(1941)), 50.0); // 100 / 2000 x 1000
+        // pooled: 200 / (1000 + 2000) x 1000 = 66.67, not the mean of rates (75)
+        let pooled = get(Period::years(1940, 1941));
+        assert!((pooled - 200.0 / 3000.0 * 1000.0).abs() < 1e-9, "{pooled}");
+        // gap-filled sums are flagged
+        let rows2 = vec![rec("camps.population", j(1940), 10.0, 10.0, 10.0), rec("colonies.population", j(1940), 5.0, 5.0, 5.0)];
+        let d2 = derive(&rows2);
+        let g = d2.rows.iter().find(|r| r.series == "gulag.population").unwrap();
+        assert_eq!(g.value, 15.0);
+        assert!(g.flags.iter().any(|f| f == "gap-filled"));
+    }
+}

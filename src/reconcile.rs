@@ -261,10 +261,12 @@ pub fn reconcile(obs: &[Observation], rules: &Rules, unc: &Uncertainty) -> Vec<R
             flags.push(format!("uncertainty:{}", r.id));
         }
         let unit = os[0].unit;
-        if matches!(unit, Unit::Persons | Unit::Count | Unit::Percent | Unit::Per1000) {
+        // a widened range does not cross the bounds the printed values keep to (counts and shares
+        // are not negative; shares not above 100); changes, which may be negative, are not clipped
+        if os.iter().all(|o| o.value >= 0.0) {
             low = low.max(0.0);
         }
-        if unit == Unit::Percent {
+        if unit == Unit::Percent && os.iter().all(|o| o.value <= 100.0) {
             high = high.min(100.0);
         }
         if conflict {

@@ -55,3 +55,26 @@ fn corrupted_copies_of_real_tables_are_rejected_with_file_and_line() {
     }
     assert!(tried >= 5, "only {tried} real tables tried");
 }
+
+/// Invariants of the committed export: every reconciled row has low <= value <= high; conflicts and
+/// multi-source rows are visible; derived rows say so.
+#[test]
+fn committed_export_invariants() {
+    let text = std::fs::read_to_string(repo().join("data/clean/reconciled.csv")).unwrap();
+    let mut rdr = csv::Reader::from_reader(text.as_bytes());
+    let (mut rows, mut conflicts, mut multi, mut derived) = (0, 0, 0, 0);
+    for r in rdr.records() {
+        let r = r.unwrap();
+        let (v, lo, hi): (f64, f64, f64) = (r[4].parse().unwrap(), r[5].parse().unwrap(), r[6].parse().unwrap());
+        assert!(lo <= v && v <= hi, "{r:?}");
+        rows += 1;
+        conflicts += r[11].contains("conflict") as usize;
+        multi += (r[8].parse::<usize>().unwrap() > 1) as usize;
+        derived += r[9].starts_with("monte-carlo:") as usize;
+    }
+    assert!(rows > 500 && conflicts > 0 && multi > 10 && derived > 10, "{rows} {conflicts} {multi} {derived}");
+    let obs = std::fs::read_to_string(repo().join("data/clean/observations.csv")).unwrap();
+    for line in obs.lines().skip(1) {
+        assert!(line.contains(",printed,") || line.contains(",derived,"), "{line}");
+    }
+}
