@@ -52,7 +52,7 @@ fn reconciled_rows_flag_conflicts_and_keep_low_le_value_le_high() {
             // demo 1200 vs demo2 1210: beyond rounding
             assert!(r[11].contains("conflict"), "{r:?}");
             assert_eq!(&r[8], "2");
-            assert!(lo <= 1200.0 - 20000.0_f64.min(0.0) && hi >= 1210.0);
+            assert!(lo <= 1200.0 && hi >= 1210.0, "the range spans both witnesses: {r:?}");
             saw_conflict = true;
         }
         if &r[0] == "camps.population" && &r[1] == "1940-01-01" {
