@@ -2,7 +2,7 @@
 //! identities (part not above whole, counts against shares, stock-flow) as findings.
 
 use crate::claims::{eval, Claim, Env};
-use crate::model::{fmt_num, fmt_thousands, Date, Observation, Period, Unit};
+use crate::model::{fmt_num, fmt_thousands, Observation, Period};
 use crate::reconcile::{half_unit, Reconciled};
 use serde::Serialize;
 
@@ -33,7 +33,7 @@ pub fn evaluate(claims: &[Claim], rec: &[Reconciled], obs: &[Observation]) -> Ve
                 Ok(v) => {
                     let ok = (v - c.expected).abs() <= c.tolerance + 1e-9;
                     let st = if ok { "pass" } else if !c.explanation.is_empty() { "documented" } else { "fail" };
-                    (fmt_num(v, c.expected_decimals.max(if v.fract().abs() > 0.0 && c.expected_decimals == 0 { 0 } else { c.expected_decimals })), st.to_string(), String::new())
+                    (fmt_num(v, c.expected_decimals), st.to_string(), String::new())
                 }
                 Err(m) => (String::new(), "not-evaluable".to_string(), m),
             };
@@ -104,7 +104,6 @@ pub fn identities(obs: &[Observation], rec: &[Reconciled], derived: &[Reconciled
             f.push(Finding { identity: "stock-flow".into(), series: d.series.clone(), period: format!("{}", d.period.start.y), message: format!("population does not follow from the flows: residual {} (95% interval {} to {})", fmt_thousands(d.value), fmt_thousands(d.low), fmt_thousands(d.high)) });
         }
     }
-    let _ = (Date::jan1(1900), Unit::Persons);
     f.sort_by(|a, b| (&a.identity, &a.series, &a.period, &a.message).cmp(&(&b.identity, &b.series, &b.period, &b.message)));
     f.dedup();
     f

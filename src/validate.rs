@@ -111,19 +111,33 @@ fn unit_of(t: &RawTable, spec: Option<&toml::Spanned<String>>, diags: &mut Vec<D
     }
 }
 
+/// The header index of a column a manifest names, or a manifest-error at that place in the manifest.
+fn column_ref(t: &RawTable, name: &toml::Spanned<String>, what: &str, diags: &mut Vec<Diagnostic>) -> Option<usize> {
+    let i = t.col_index(name.get_ref());
+    if i.is_none() {
+        let (l, c) = t.mpos(name.span());
+        diags.push(Diagnostic::error(&t.manifest_file, l, c, kind::MANIFEST_ERROR, format!("{what} '{}' is not in the header of {}", name.get_ref(), t.csv_file)));
+    }
+    i
+}
+
+/// A period a manifest writes literally, or a bad-period error at that place in the manifest.
+fn period_ref(t: &RawTable, p: &toml::Spanned<String>, diags: &mut Vec<Diagnostic>) -> Option<Period> {
+    let per = Period::parse(p.get_ref());
+    if per.is_none() {
+        let (l, c) = t.mpos(p.span());
+        diags.push(Diagnostic::error(&t.manifest_file, l, c, kind::BAD_PERIOD, format!("'{}' is not a date YYYY-MM-DD or a span", p.get_ref())));
+    }
+    per
+}
+
 fn validate_wide(cat: &Catalog, t: &RawTable, diags: &mut Vec<Diagnostic>) -> Option<TypedTable> {
     let m = &t.manifest;
     let mfile = &t.manifest_file;
     let n0 = diags.iter().filter(|d| d.is_error()).count();
     let mut key_idx = Vec::new();
     for k in &m.keys {
-        match t.col_index(k.get_ref()) {
-            Some(i) => key_idx.push(i),
-            None => {
-                let (l, c) = t.mpos(k.span());
-                diags.push(Diagnostic::error(mfile, l, c, kind::MANIFEST_ERROR, format!("key column '{}' is not in the header of {}", k.get_ref(), t.csv_file)));
-            }
-        }
+        key_idx.extend(column_ref(t, k, "key column", diags));
     }
     let default_period = match &m.period {
         Some(p) => {
@@ -132,14 +146,9 @@ fn validate_wide(cat: &Catalog, t: &RawTable, diags: &mut Vec<Diagnostic>) -> Op
                 let (l, c) = t.mpos(p.kind.span());
                 diags.push(Diagnostic::error(mfile, l, c, kind::MANIFEST_ERROR, format!("period kind '{}' is not one of {}", p.kind.get_ref(), PERIOD_KINDS.join(", "))));
             }
-            match t.col_index(p.column.get_ref()) {
+            match column_ref(t, &p.column, "period column", diags) {
                 Some(i) if okk => Some(PeriodRule::FromKey { col: i, kind: p.kind.get_ref().clone() }),
-                Some(_) => None,
-                None => {
-                    let (l, c) = t.mpos(p.column.span());
-                    diags.push(Diagnostic::error(mfile, l, c, kind::MANIFEST_ERROR, format!("period column '{}' is not in the header", p.column.get_ref())));
-                    None
-                }
+                _ => None,
             }
         }
         None => None,
@@ -151,10 +160,7 @@ fn validate_wide(cat: &Catalog, t: &RawTable, diags: &mut Vec<Diagnostic>) -> Op
     }
     for cs in &m.columns {
         let (l, c) = t.mpos(cs.name.span());
-        let Some(index) = t.col_index(cs.name.get_ref()) else {
-            diags.push(Diagnostic::error(mfile, l, c, kind::MANIFEST_ERROR, format!("column '{}' is not in the header of {}", cs.name.get_ref(), t.csv_file)));
-            continue;
-        };
+        let Some(index) = column_ref(t, &cs.name, "column", diags) else { continue };
         if listed[index] && !key_idx.contains(&index) {
             diags.push(Diagnostic::error(mfile, l, c, kind::MANIFEST_ERROR, format!("column '{}' is described twice", cs.name.get_ref())));
         }
@@ -177,13 +183,9 @@ fn validate_wide(cat: &Catalog, t: &RawTable, diags: &mut Vec<Diagnostic>) -> Op
             }
         }
         let period = match &cs.period {
-            Some(p) => match Period::parse(p.get_ref()) {
+            Some(p) => match period_ref(t, p, diags) {
                 Some(p) => PeriodRule::Fixed(p),
-                None => {
-                    let (l, c) = t.mpos(p.span());
-                    diags.push(Diagnostic::error(mfile, l, c, kind::BAD_PERIOD, format!("'{}' is not a date YYYY-MM-DD or a span", p.get_ref())));
-                    continue;
-                }
+                None => continue,
             },
             None => match &default_period {
                 Some(p) => p.clone(),
@@ -194,25 +196,15 @@ fn validate_wide(cat: &Catalog, t: &RawTable, diags: &mut Vec<Diagnostic>) -> Op
             },
         };
         let category_from = match &cs.category_from {
-            Some(cf) if !cf.get_ref().is_empty() => match t.col_index(cf.get_ref()) {
+            Some(cf) if !cf.get_ref().is_empty() => match column_ref(t, cf, "category column", diags) {
                 Some(i) => Some(i),
-                None => {
-                    let (l, c) = t.mpos(cf.span());
-                    diags.push(Diagnostic::error(mfile, l, c, kind::MANIFEST_ERROR, format!("category column '{}' is not in the header", cf.get_ref())));
-                    continue;
-                }
+                None => continue,
             },
             _ => None,
         };
         let mut sum_of = Vec::new();
         for s in &cs.sum_of {
-            match t.col_index(s.get_ref()) {
-                Some(i) => sum_of.push(i),
-                None => {
-                    let (l, c) = t.mpos(s.span());
-                    diags.push(Diagnostic::error(mfile, l, c, kind::MANIFEST_ERROR, format!("sum_of column '{}' is not in the header", s.get_ref())));
-                }
-            }
+            sum_of.extend(column_ref(t, s, "sum_of column", diags));
         }
         plans.push(ColumnPlan { index, name: cs.name.get_ref().clone(), series: series.get_ref().clone(), unit, category: cs.category.clone(), category_from, period, sum_of, note: cs.note.clone() });
     }
@@ -223,37 +215,16 @@ fn validate_wide(cat: &Catalog, t: &RawTable, diags: &mut Vec<Diagnostic>) -> Op
     }
     let mut totals = Vec::new();
     for tr in &m.total_rows {
-        let (l, c) = t.mpos(tr.column.span());
-        let Some(ci) = t.col_index(tr.column.get_ref()) else {
-            diags.push(Diagnostic::error(mfile, l, c, kind::MANIFEST_ERROR, format!("total_rows column '{}' is not in the header", tr.column.get_ref())));
-            continue;
-        };
-        let period = match &tr.period {
-            Some(p) => match Period::parse(p.get_ref()) {
-                Some(p) => Some(p),
-                None => {
-                    let (l, c) = t.mpos(p.span());
-                    diags.push(Diagnostic::error(mfile, l, c, kind::BAD_PERIOD, format!("'{}' is not a span", p.get_ref())));
-                    None
-                }
-            },
-            None => None,
-        };
-        totals.push((ci, tr.label.clone(), period));
+        let ci = column_ref(t, &tr.column, "total_rows column", diags);
+        let period = tr.period.as_ref().and_then(|p| period_ref(t, p, diags));
+        if let Some(ci) = ci {
+            totals.push((ci, tr.label.clone(), period));
+        }
     }
     let mut overrides = Vec::new();
     for rp in &m.row_periods {
-        let (l, c) = t.mpos(rp.column.span());
-        let Some(ci) = t.col_index(rp.column.get_ref()) else {
-            diags.push(Diagnostic::error(mfile, l, c, kind::MANIFEST_ERROR, format!("row_periods column '{}' is not in the header", rp.column.get_ref())));
-            continue;
-        };
-        match Period::parse(rp.period.get_ref()) {
-            Some(p) => overrides.push((ci, rp.label.clone(), p)),
-            None => {
-                let (l, c) = t.mpos(rp.period.span());
-                diags.push(Diagnostic::error(mfile, l, c, kind::BAD_PERIOD, format!("'{}' is not a date or a span", rp.period.get_ref())));
-            }
+        if let (Some(ci), Some(p)) = (column_ref(t, &rp.column, "row_periods column", diags), period_ref(t, &rp.period, diags)) {
+            overrides.push((ci, rp.label.clone(), p));
         }
     }
     if diags.iter().filter(|d| d.is_error()).count() > n0 {
