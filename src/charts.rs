@@ -248,9 +248,10 @@ pub fn build_charts(an: &Analysis) -> Vec<Chart> {
         out.push(mk(name, title, "persons", Unit::Persons, layers, xr, "Each marker is one source's printed figure; the band is the reconciled range."));
     }
 
-    // convictions and death sentences
-    let cat_layer = |series: &str, cat: &str, label: &str| {
-        layer(label, Style::Points, an.reconciled.iter().filter(|r| r.series == series && r.category == cat && r.period == Period::year(r.period.start.y)).map(|r| pt(r, r.period.start.y as f64 + 0.5)).collect(), 0)
+    // convictions and death sentences: the reconciled MVD count with its range over every witness and
+    // the KGB register, plus the KGB register's own printed figures as points.
+    let src_layer = |series: &str, source: &str, label: &str| {
+        layer(label, Style::Points, an.observations.iter().filter(|o| o.series == series && o.category.is_empty() && o.source_id == source && o.evidence == crate::model::Evidence::Printed && o.period == Period::year(o.period.start.y)).map(|o| Pt { period: o.period, x: o.period.start.y as f64 + 0.5, value: o.value, low: o.value, high: o.value, single: false, gap_filled: false, sources: o.source_id.clone(), flags: String::new() }).collect(), 0)
     };
     out.push(mk(
         "convictions-death-sentences",
@@ -258,10 +259,11 @@ pub fn build_charts(an: &Analysis) -> Vec<Chart> {
         "persons per year",
         Unit::Persons,
         vec![
-            layer("Convicted (1953 MVD report)", Style::ErrorBars, yearly(an, "nkvd.convictions", 1921, 1953), 0),
-            layer("Death sentences (1953 MVD report)", Style::ErrorBars, yearly(an, "nkvd.death_sentences", 1921, 1953), 0),
-            cat_layer("counterrev.convictions", "kgb", "Convicted, counter-revolutionary crimes (KGB count)"),
-            cat_layer("counterrev.death_sentences", "kgb", "Death sentences, counter-revolutionary crimes (KGB count)"),
+            // the KGB points first, so that the MVD markers are drawn over them where the counts agree
+            src_layer("nkvd.convictions", "kgb-luneev1997", "Convicted, KGB register (Luneev 1997)"),
+            src_layer("nkvd.death_sentences", "kgb-luneev1997", "Death sentences, KGB register (Luneev 1997)"),
+            layer("Convicted (MVD 1st Special Department; bars span the KGB count)", Style::ErrorBars, yearly(an, "nkvd.convictions", 1921, 1953), 0),
+            layer("Death sentences (MVD; bars span the KGB count)", Style::ErrorBars, yearly(an, "nkvd.death_sentences", 1921, 1953), 0),
         ],
         (1920.5, 1954.0),
         "1953: first half year only.",

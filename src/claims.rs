@@ -9,6 +9,8 @@
 //!         | span(SERIES, PERIOD [, CATEGORY])    reconciled value of exactly that period (YYYY-YYYY or D/D)
 //!         | sum(SERIES, YEAR, YEAR [, CATEGORY]) sum of yearly flows, every year required
 //!         | src(SOURCE, SERIES, PERIOD [, CATEGORY]) one source's printed value
+//!         | srcsum(SOURCE, SERIES, YEAR, YEAR [, CATEGORY]) sum of one source's printed yearly
+//!                                                flows, every year required
 //! ```
 //! Arguments of a call are literal words (series names contain dots, dates dashes).
 
@@ -106,8 +108,8 @@ impl<'a> Parser<'a> {
                     self.i += 1;
                 }
                 let name = String::from_utf8_lossy(&self.s[st..self.i]).to_string();
-                if !matches!(name.as_str(), "at" | "flow" | "span" | "sum" | "src") {
-                    return Err(ParseError { pos: st, message: format!("unknown function '{name}' (at, flow, span, sum, src)") });
+                if !matches!(name.as_str(), "at" | "flow" | "span" | "sum" | "src" | "srcsum") {
+                    return Err(ParseError { pos: st, message: format!("unknown function '{name}' (at, flow, span, sum, src, srcsum)") });
                 }
                 self.ws();
                 if self.s.get(self.i) != Some(&b'(') {
@@ -142,6 +144,7 @@ impl<'a> Parser<'a> {
                 let want = match name.as_str() {
                     "at" | "flow" | "span" => 2..=3,
                     "sum" | "src" => 3..=4,
+                    "srcsum" => 4..=5,
                     _ => 0..=0,
                 };
                 if !want.contains(&args.len()) || args.iter().take(*want.start()).any(|a| a.is_empty()) {
@@ -224,6 +227,19 @@ pub fn eval(e: &Expr, env: &Env) -> Result<f64, String> {
                         .map(|o| o.value)
                         .ok_or_else(|| format!("{} prints no {} for {}", args[0], args[1], args[2]))
                 }
+                "srcsum" => {
+                    let (a, b) = (parse_year(&args[2]).ok_or("bad year")?, parse_year(&args[3]).ok_or("bad year")?);
+                    let c = cat(4);
+                    (a..=b)
+                        .map(|y| {
+                            env.obs
+                                .iter()
+                                .find(|o| o.source_id == args[0] && o.series == args[1] && o.period == Period::year(y) && o.category == c)
+                                .map(|o| o.value)
+                                .ok_or_else(|| format!("{} prints no {} for {y}", args[0], args[1]))
+                        })
+                        .sum()
+                }
                 _ => Err(format!("unknown function {name}")),
             }
         }
@@ -302,11 +318,12 @@ pub fn load(data_dir: &std::path::Path, cat: &crate::ingest::Catalog, diags: &mu
         let mut cs = vec![];
         calls(&expr, &mut cs);
         for (name, args, _) in &cs {
-            let s = if name == "src" { &args[1] } else { &args[0] };
+            let by_source = name == "src" || name == "srcsum";
+            let s = if by_source { &args[1] } else { &args[0] };
             if !cat.series_known(s) && !s.starts_with("camps.death_rate") && !DERIVED_SERIES.contains(&s.as_str()) {
                 diags.push(Diagnostic::error(rel, r.line, ix(4) + 1, kind::UNKNOWN_SERIES, format!("claim {id}: series '{s}' is not in series.csv")));
             }
-            if name == "src" && !cat.sources.contains_key(&args[0]) {
+            if by_source && !cat.sources.contains_key(&args[0]) {
                 diags.push(Diagnostic::error(rel, r.line, ix(4) + 1, kind::UNKNOWN_SOURCE, format!("claim {id}: source '{}' is not in sources.csv", args[0])));
             }
         }

@@ -74,6 +74,10 @@ pub struct ColumnSpec {
     pub unit: Option<Spanned<String>>,
     #[serde(default)]
     pub sum_of: Vec<Spanned<String>>,
+    /// A column printed in this table but counted by another source (a compilation that
+    /// sets two counts side by side): the observations carry that source's id.
+    #[serde(default)]
+    pub source: Option<Spanned<String>>,
     #[serde(default)]
     pub skip: bool,
     #[serde(default)]

@@ -37,7 +37,7 @@ pub fn melt(tables: &[TypedTable]) -> Vec<Observation> {
                     value,
                     decimals,
                     unit: p.unit,
-                    source_id: t.source_id.clone(),
+                    source_id: p.source_id.clone(),
                     location,
                     evidence: Evidence::Printed,
                     note,

@@ -24,6 +24,8 @@ pub struct ColumnPlan {
     pub period: PeriodRule,
     pub sum_of: Vec<usize>,
     pub note: String,
+    /// The source the column's figures belong to (the table's own unless the manifest says otherwise).
+    pub source_id: String,
 }
 
 #[derive(Debug, Clone)]
@@ -202,11 +204,22 @@ fn validate_wide(cat: &Catalog, t: &RawTable, diags: &mut Vec<Diagnostic>) -> Op
             },
             _ => None,
         };
+        let source_id = match &cs.source {
+            Some(src) => {
+                if !cat.sources.contains_key(src.get_ref()) {
+                    let (l, c) = t.mpos(src.span());
+                    diags.push(Diagnostic::error(mfile, l, c, kind::UNKNOWN_SOURCE, format!("source '{}' is not in sources.csv", src.get_ref())));
+                    continue;
+                }
+                src.get_ref().clone()
+            }
+            None => t.source_id.clone(),
+        };
         let mut sum_of = Vec::new();
         for s in &cs.sum_of {
             sum_of.extend(column_ref(t, s, "sum_of column", diags));
         }
-        plans.push(ColumnPlan { index, name: cs.name.get_ref().clone(), series: series.get_ref().clone(), unit, category: cs.category.clone(), category_from, period, sum_of, note: cs.note.clone() });
+        plans.push(ColumnPlan { index, name: cs.name.get_ref().clone(), series: series.get_ref().clone(), unit, category: cs.category.clone(), category_from, period, sum_of, note: cs.note.clone(), source_id });
     }
     for (i, l) in listed.iter().enumerate() {
         if !l {

@@ -35,3 +35,47 @@ fn text_report_and_exit_zero_when_all_pass_or_documented() {
     assert!(out.contains("documented: demo2 counts camps and colonies together"), "{out}");
     assert!(out.contains("claims: 4 pass, 0 fail, 1 documented, 1 not-evaluable"), "{out}");
 }
+
+#[test]
+fn column_source_override_and_srcsum() {
+    // A compilation that prints a second source's count beside its own: the column's figures
+    // carry that source, meet the first in one series, and srcsum reads each source's rows.
+    let w = Work::new();
+    let series = w.read("series.csv") + "prisons.deaths,persons,flow,deaths in prisons\n";
+    w.write("series.csv", series.as_bytes());
+    w.write("tables/demo/compare.csv", b"year,a_deaths,b_deaths\n1938,100,130\n1939,50,50\n");
+    w.write(
+        "tables/demo/compare.toml",
+        b"title = \"Two counts\"\nlocation = \"Table 4\"\nunit = \"persons\"\nkeys = [\"year\"]\n\n[period]\ncolumn = \"year\"\nkind = \"year\"\n\n[[columns]]\nname = \"a_deaths\"\nseries = \"prisons.deaths\"\n\n[[columns]]\nname = \"b_deaths\"\nseries = \"prisons.deaths\"\nsource = \"demo2\"\n",
+    );
+    let mut claims = w.read("claims.csv");
+    claims.push_str("a-sum,demo count 1938-39,demo,Table 4,\"srcsum(demo, prisons.deaths, 1938, 1939)\",150,0,\n");
+    claims.push_str("b-sum,demo2 count 1938-39,demo2,Table 4,\"srcsum(demo2, prisons.deaths, 1938, 1939)\",180,0,\n");
+    claims.push_str("b-gap,demo2 has no 1940,demo2,Table 4,\"srcsum(demo2, prisons.deaths, 1938, 1940)\",180,0,\n");
+    w.write("claims.csv", claims.as_bytes());
+    let o = w.run(&["check", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap_or_else(|e| panic!("{e}: {}{}", stdout(&o), stderr(&o)));
+    let status = |id: &str| v["claims"].as_array().unwrap().iter().find(|c| c["id"] == id).unwrap()["status"].as_str().unwrap().to_string();
+    assert_eq!(status("a-sum"), "pass");
+    assert_eq!(status("b-sum"), "pass");
+    assert_eq!(status("b-gap"), "not-evaluable");
+
+    let o = w.run(&["build", "--out", "out"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let obs = std::fs::read_to_string(w.path("out/data/clean/observations.csv")).unwrap();
+    let b: Vec<&str> = obs.lines().filter(|l| l.starts_with("prisons.deaths,1938-01-01")).collect();
+    assert_eq!(b.len(), 2, "{obs}");
+    assert!(b.iter().any(|l| l.contains(",130,persons,demo2,")), "{b:?}");
+    assert!(b.iter().any(|l| l.contains(",100,persons,demo,")), "{b:?}");
+    let rec = std::fs::read_to_string(w.path("out/data/clean/reconciled.csv")).unwrap();
+    let r = rec.lines().find(|l| l.starts_with("prisons.deaths,1938-01-01")).unwrap();
+    assert!(r.contains(",conflict") && r.contains("demo;demo2"), "{r}");
+
+    // an unknown source in the column is an error that points at the manifest
+    let m = w.read("tables/demo/compare.toml").replace("source = \"demo2\"", "source = \"nobody\"");
+    w.write("tables/demo/compare.toml", m.as_bytes());
+    let o = w.run(&["validate"]);
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o) + &stdout(&o);
+    assert!(e.contains("tables/demo/compare.toml:17:") && e.contains("unknown-source") && e.contains("nobody"), "{e}");
+}
