@@ -149,7 +149,7 @@ pub fn reconciled_table(rec: &[Reconciled]) -> Table {
             f("high", FieldType::Number, "High end of the range (value <= high)", true),
             f("unit", FieldType::String, "persons, percent, per_1000 or count", true),
             f("n_sources", FieldType::Integer, "Number of sources with a value", true),
-            f("method", FieldType::String, "Rule that chose the value (preferred:<source>, median-of-documents, single-document, monte-carlo:<rule>)", true),
+            f("method", FieldType::String, "Rule that chose the value (preferred:<source>, median-of-documents, most-precise-document, single-document, monte-carlo:<rule>)", true),
             f("sources", FieldType::String, "Sources, ';'-joined", true),
             f("flags", FieldType::String, "';'-joined flags: conflict, single-source, gap-filled, input-conflict, uncertainty:<rule>", false),
         ],

@@ -155,7 +155,7 @@ pub fn half_unit(o: &Observation) -> f64 {
         return o.rounding();
     }
     let n = o.note.to_lowercase();
-    let approx = ["approximate", "about", "around", "some ", "nearly", "roughly"].iter().any(|w| n.contains(w));
+    let approx = ["approximate", "about", "around", "some ", "nearly", "roughly", "rounded"].iter().any(|w| n.contains(w));
     if !approx {
         return 0.5;
     }
@@ -227,6 +227,8 @@ pub fn reconcile(obs: &[Observation], rules: &Rules, unc: &Uncertainty) -> Vec<R
         // differs is a variant, flagged, never averaged into the document's value
         let rank = |s: &str| rules.witnesses.iter().find_map(|w| w.sources.iter().position(|x| x == s)).unwrap_or(0);
         let mut docs: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+        // each document's printed precision (of the witness that gives its value)
+        let mut doc_half: BTreeMap<String, f64> = BTreeMap::new();
         let mut by_doc: BTreeMap<String, Vec<&Observation>> = BTreeMap::new();
         for o in &os {
             by_doc.entry(doc_of(&o.source_id)).or_default().push(o);
@@ -237,6 +239,7 @@ pub fn reconcile(obs: &[Observation], rules: &Rules, unc: &Uncertainty) -> Vec<R
             if v.iter().any(|o| (o.value - first).abs() > half_unit(o) + half_unit(v[0]) + 1e-9) {
                 flags.push("witness-variant".to_string());
             }
+            doc_half.insert(d.clone(), half_unit(v[0]));
             docs.insert(d, vec![first]);
         }
         let rule = rules.series.iter().find(|r| r.series == series);
@@ -247,9 +250,18 @@ pub fn reconcile(obs: &[Observation], rules: &Rules, unc: &Uncertainty) -> Vec<R
             let c = chosen.expect("group is never empty");
             (c.value, format!("preferred:{}", c.source_id), c.decimals)
         } else {
-            let mut meds: Vec<f64> = docs.values_mut().map(|v| median(v)).collect();
             let d = os.iter().map(|o| o.decimals).max().unwrap_or(0);
-            (median(&mut meds), if docs.len() > 1 { "median-of-documents".to_string() } else { "single-document".to_string() }, d)
+            // documents that agree within their printed precision: the most precise one gives the value
+            // (207,010 over a rounded "207,000"), so the value is a printed figure, not a midpoint
+            let finest = doc_half.values().cloned().fold(f64::INFINITY, f64::min);
+            let precise: Vec<&String> = doc_half.iter().filter(|(_, h)| **h <= finest + 1e-12).map(|(k, _)| k).collect();
+            if !conflict && docs.len() > 1 && precise.len() < docs.len() {
+                let mut meds: Vec<f64> = precise.iter().map(|k| docs[*k][0]).collect();
+                (median(&mut meds), "most-precise-document".to_string(), d)
+            } else {
+                let mut meds: Vec<f64> = docs.values_mut().map(|v| median(v)).collect();
+                (median(&mut meds), if docs.len() > 1 { "median-of-documents".to_string() } else { "single-document".to_string() }, d)
+            }
         };
         let mut low = os.iter().map(|o| o.value - range_slack(o)).fold(f64::INFINITY, f64::min);
         let mut high = os.iter().map(|o| o.value + range_slack(o)).fold(f64::NEG_INFINITY, f64::max);

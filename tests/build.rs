@@ -119,3 +119,23 @@ fn plot_draws_only_the_named_figure() {
     let svg = std::fs::read_to_string(w.path("p/figure-c.svg")).unwrap();
     assert!(svg.contains("Figure C") && svg.contains("Sources: demo, demo2"), "title and source line");
 }
+
+#[test]
+fn the_most_precise_document_gives_the_value_when_documents_agree_within_rounding() {
+    let w = Work::new();
+    // demo prints 93 exactly; demo2 prints "about 90" (rounded to tens): no conflict, value 93
+    w.write("tables/demo/extra.csv", b"series,period_start,period_end,category,value,unit,location,note\ncamps.deaths,1939-01-01,1939-12-31,,93,persons,p. 3,\n");
+    w.write("tables/demo/extra.toml", b"title = \"extra\"\nlayout = \"long\"\nunit = \"persons\"\n");
+    let t = w.read("tables/demo2/text.csv") + "camps.deaths,1939-01-01,1939-12-31,,90,persons,p. 8,about 90\n";
+    w.write("tables/demo2/text.csv", t.as_bytes());
+    let o = w.run(&["build", "--out", "o"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let rec = std::fs::read_to_string(w.path("o/data/clean/reconciled.csv")).unwrap();
+    let row = |p: &str| rec.lines().find(|l| l.starts_with(p)).unwrap_or_else(|| panic!("{p} missing")).to_string();
+    let r = row("camps.deaths,1939-01-01,1939-12-31,,");
+    assert!(r.starts_with("camps.deaths,1939-01-01,1939-12-31,,93,85,95,persons,2,most-precise-document,demo;demo2,"), "{r}");
+    assert!(!r.contains("conflict"), "{r}");
+    // 1200 against 1210 (both exact) is a conflict: the median of the two documents
+    let r = row("camps.population,1939-01-01,1939-01-01,,");
+    assert!(r.contains(",median-of-documents,") && r.ends_with(",conflict"), "{r}");
+}
