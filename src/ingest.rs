@@ -70,6 +70,10 @@ pub struct ColumnSpec {
     pub category_from: Option<Spanned<String>>,
     #[serde(default)]
     pub period: Option<Spanned<String>>,
+    /// The kind of the table's period key for this column only (a stock column `jan1` beside flow
+    /// columns of kind `year`, keyed by the same year).
+    #[serde(default)]
+    pub period_kind: Option<Spanned<String>>,
     #[serde(default)]
     pub unit: Option<Spanned<String>>,
     #[serde(default)]

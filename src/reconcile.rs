@@ -29,7 +29,12 @@ pub struct Rules {
 pub struct Exclusion {
     pub source: String,
     pub series: String,
+    /// One period, matched exactly ...
+    #[serde(default)]
     pub period: String,
+    /// ... or every period of the source that lies within this span.
+    #[serde(default)]
+    pub within: String,
     #[serde(default)]
     pub category: String,
     pub reason: String,
@@ -109,8 +114,17 @@ pub fn load_rules(data_dir: &Path, diags: &mut Vec<Diagnostic>) -> (Rules, Uncer
     let r: Rules = read(&data_dir.join("reconcile.toml"), "data/reconcile.toml", diags);
     let u: Uncertainty = read(&data_dir.join("uncertainty.toml"), "data/uncertainty.toml", diags);
     for x in &r.exclude {
-        if Period::parse(&x.period).is_none() {
-            diags.push(Diagnostic::error("data/reconcile.toml", 1, 1, kind::CONFIG_ERROR, format!("exclude: '{}' is not a period", x.period)));
+        match (x.period.is_empty(), x.within.is_empty()) {
+            (false, true) if Period::parse(&x.period).is_none() => {
+                diags.push(Diagnostic::error("data/reconcile.toml", 1, 1, kind::CONFIG_ERROR, format!("exclude: '{}' is not a period", x.period)));
+            }
+            (true, false) if Period::parse(&x.within).is_none() => {
+                diags.push(Diagnostic::error("data/reconcile.toml", 1, 1, kind::CONFIG_ERROR, format!("exclude: within '{}' is not a period", x.within)));
+            }
+            (false, false) | (true, true) => {
+                diags.push(Diagnostic::error("data/reconcile.toml", 1, 1, kind::CONFIG_ERROR, format!("exclude {} {}: set exactly one of period and within", x.source, x.series)));
+            }
+            _ => {}
         }
         if x.reason.trim().is_empty() {
             diags.push(Diagnostic::error("data/reconcile.toml", 1, 1, kind::CONFIG_ERROR, format!("exclude {} {} {}: a reason is required", x.source, x.series, x.period)));
@@ -195,7 +209,18 @@ pub fn reconcile(obs: &[Observation], rules: &Rules, unc: &Uncertainty) -> Vec<R
     let doc_of = |s: &str| -> String {
         rules.witnesses.iter().find(|w| w.sources.iter().any(|x| x == s)).map(|w| w.document.clone()).unwrap_or_else(|| s.to_string())
     };
-    let excluded = |o: &Observation| rules.exclude.iter().any(|x| x.source == o.source_id && x.series == o.series && x.category == o.category && Period::parse(&x.period) == Some(o.period));
+    let excluded = |o: &Observation| {
+        rules.exclude.iter().any(|x| {
+            x.source == o.source_id
+                && x.series == o.series
+                && x.category == o.category
+                && if x.within.is_empty() {
+                    Period::parse(&x.period) == Some(o.period)
+                } else {
+                    Period::parse(&x.within).is_some_and(|w| w.start <= o.period.start && o.period.end <= w.end)
+                }
+        })
+    };
     let mut excluded_keys: std::collections::BTreeSet<(String, Period, String)> = Default::default();
     let mut groups: BTreeMap<(String, Period, String), Vec<&Observation>> = BTreeMap::new();
     for o in obs {

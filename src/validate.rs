@@ -184,18 +184,34 @@ fn validate_wide(cat: &Catalog, t: &RawTable, diags: &mut Vec<Diagnostic>) -> Op
                 diags.push(Diagnostic::error(mfile, l, c, kind::BAD_UNIT, format!("column '{}' is in {} but series '{}' is in {}", cs.name.get_ref(), unit.as_str(), def.series, def.unit.as_str())));
             }
         }
-        let period = match &cs.period {
-            Some(p) => match period_ref(t, p, diags) {
+        let period = match (&cs.period, &cs.period_kind, &default_period) {
+            (Some(_), Some(k), _) => {
+                let (l, c) = t.mpos(k.span());
+                diags.push(Diagnostic::error(mfile, l, c, kind::MANIFEST_ERROR, format!("column '{}': set period or period_kind, not both", cs.name.get_ref())));
+                continue;
+            }
+            (None, Some(k), Some(PeriodRule::FromKey { col, .. })) => {
+                if !PERIOD_KINDS.contains(&k.get_ref().as_str()) {
+                    let (l, c) = t.mpos(k.span());
+                    diags.push(Diagnostic::error(mfile, l, c, kind::MANIFEST_ERROR, format!("period kind '{}' is not one of {}", k.get_ref(), PERIOD_KINDS.join(", "))));
+                    continue;
+                }
+                PeriodRule::FromKey { col: *col, kind: k.get_ref().clone() }
+            }
+            (None, Some(k), _) => {
+                let (l, c) = t.mpos(k.span());
+                diags.push(Diagnostic::error(mfile, l, c, kind::MANIFEST_ERROR, format!("column '{}': period_kind needs the table's [period] key column", cs.name.get_ref())));
+                continue;
+            }
+            (Some(p), None, _) => match period_ref(t, p, diags) {
                 Some(p) => PeriodRule::Fixed(p),
                 None => continue,
             },
-            None => match &default_period {
-                Some(p) => p.clone(),
-                None => {
-                    diags.push(Diagnostic::error(mfile, l, c, kind::MANIFEST_ERROR, format!("column '{}' has no period: set [period] or the column's period", cs.name.get_ref())));
-                    continue;
-                }
-            },
+            (None, None, Some(p)) => p.clone(),
+            (None, None, None) => {
+                diags.push(Diagnostic::error(mfile, l, c, kind::MANIFEST_ERROR, format!("column '{}' has no period: set [period] or the column's period", cs.name.get_ref())));
+                continue;
+            }
         };
         let category_from = match &cs.category_from {
             Some(cf) if !cf.get_ref().is_empty() => match column_ref(t, cf, "category column", diags) {

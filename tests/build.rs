@@ -139,3 +139,36 @@ fn the_most_precise_document_gives_the_value_when_documents_agree_within_roundin
     let r = row("camps.population,1939-01-01,1939-01-01,,");
     assert!(r.contains(",median-of-documents,") && r.ends_with(",conflict"), "{r}");
 }
+
+#[test]
+fn period_kind_per_column_and_exclusion_within_a_span() {
+    let w = Work::new();
+    // one year key: a stock read as 1 January, a flow read as the calendar year
+    w.write("tables/demo2/chart.csv", b"year,stock,dead\n1941,900,90\n1942,800,80\n");
+    w.write(
+        "tables/demo2/chart.toml",
+        b"title = \"chart\"\nunit = \"persons\"\nkeys = [\"year\"]\n\n[period]\ncolumn = \"year\"\nkind = \"year\"\n\n[[columns]]\nname = \"stock\"\nseries = \"camps.population\"\nperiod_kind = \"jan1\"\n\n[[columns]]\nname = \"dead\"\nseries = \"camps.deaths\"\n",
+    );
+    let rules = w.read("reconcile.toml") + "\n[[exclude]]\nsource = \"demo2\"\nseries = \"camps.deaths\"\nwithin = \"1941-1941\"\nreason = \"test\"\n";
+    w.write("reconcile.toml", rules.as_bytes());
+    let o = w.run(&["build", "--out", "o"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let obs = std::fs::read_to_string(w.path("o/data/clean/observations.csv")).unwrap();
+    assert!(obs.lines().any(|l| l.starts_with("camps.population,1941-01-01,1941-01-01,,900,persons,demo2,")), "{obs}");
+    assert!(obs.lines().any(|l| l.starts_with("camps.deaths,1942-01-01,1942-12-31,,80,persons,demo2,")), "{obs}");
+    let rec = std::fs::read_to_string(w.path("o/data/clean/reconciled.csv")).unwrap();
+    // 1941 deaths: the only source is excluded, so no reconciled row; 1942 is kept
+    assert!(!rec.lines().any(|l| l.starts_with("camps.deaths,1941-01-01,1941-12-31,,")), "{rec}");
+    assert!(rec.lines().any(|l| l.starts_with("camps.deaths,1942-01-01,1942-12-31,,80,")), "{rec}");
+
+    // period and period_kind together, and an unknown kind, are manifest errors at their line
+    let m = w.read("tables/demo2/chart.toml").replace("period_kind = \"jan1\"", "period_kind = \"jan1\"\nperiod = \"1941-01-01\"");
+    w.write("tables/demo2/chart.toml", m.as_bytes());
+    let o = w.run(&["validate"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("tables/demo2/chart.toml:12:") && stderr(&o).contains("not both"), "{}", stderr(&o));
+    let m = w.read("tables/demo2/chart.toml").replace("period_kind = \"jan1\"\nperiod = \"1941-01-01\"", "period_kind = \"monthly\"");
+    w.write("tables/demo2/chart.toml", m.as_bytes());
+    let o = w.run(&["validate"]);
+    assert!(stderr(&o).contains("tables/demo2/chart.toml:12:") && stderr(&o).contains("'monthly'"), "{}", stderr(&o));
+}
