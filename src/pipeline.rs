@@ -30,6 +30,17 @@ pub fn load(data_dir: &Path) -> Result<Loaded> {
     let catalog = crate::ingest::load(data_dir, &mut diags);
     let tables = crate::validate::validate(&catalog, &mut diags);
     let observations = crate::tidy::melt(&tables);
+    // the register claims live in the data folder too: check them with the rest
+    match crate::register::load_claims(data_dir) {
+        Ok(claims) => {
+            let rel = data_dir.join("register-claims.csv").display().to_string();
+            for c in claims.iter().filter(|c| !catalog.sources.contains_key(&c.source_id)) {
+                diags.push(Diagnostic::error(&rel, c.line, c.source_column, crate::diag::kind::UNKNOWN_SOURCE, format!("register claim {}: source '{}' is not in sources.csv", c.id, c.source_id)));
+            }
+        }
+        Err(Error::Invalid(d)) => diags.extend(d),
+        Err(e) => return Err(e),
+    }
     diags.sort();
     diags.dedup();
     Ok(Loaded { catalog, tables, observations, diagnostics: diags })

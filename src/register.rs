@@ -644,21 +644,100 @@ pub fn largest(imp: &Import, n: usize) -> Vec<(i32, usize, &Camp, f64)> {
 // ---------------------------------------------------------------------------------------------
 // Claims the register can check
 
+#[derive(Debug, Clone)]
 pub struct RegisterClaim {
-    pub id: &'static str,
-    pub statement: &'static str,
+    /// Line of the claim in its file.
+    pub line: usize,
+    /// 1-based column of `source_id` in the file.
+    pub source_column: usize,
+    pub id: String,
+    pub statement: String,
+    pub source_id: String,
+    pub location: String,
     /// Lowercase fragments searched in the name and alias columns.
-    pub patterns: &'static [&'static str],
+    pub patterns: Vec<String>,
     /// The date the claim speaks of (1 January).
     pub date: Date,
     pub more_than: bool,
     pub value: f64,
 }
 
-pub const CLAIMS: &[RegisterClaim] = &[
-    RegisterClaim { id: "grz1993-bamlag-1939", statement: "GRZ 1993: BAMLAG held more than 260,000 prisoners at the beginning of 1939", patterns: &["бам", "байкало-амур"], date: Date { y: 1939, m: 1, d: 1 }, more_than: true, value: 260_000.0 },
-    RegisterClaim { id: "grz1993-sevvostlag-1938", statement: "GRZ 1993: SEVVOSTLAG (Kolyma) held 138,170 prisoners by the end of 1938 (taken as 1 January 1939)", patterns: &["севвосток", "севвост", "северо-восточный итл"], date: Date { y: 1939, m: 1, d: 1 }, more_than: false, value: 138_170.0 },
-];
+/// Claims about single camps, checked against a register: `data/register-claims.csv`
+/// (id, statement, source_id, location, name_patterns `;`-separated, date, comparison
+/// `equals` or `more_than`, value). A missing file means no claims; bad rows are errors
+/// with file, line and column, all reported in one pass.
+pub fn load_claims(data: &Path) -> Result<Vec<RegisterClaim>> {
+    let path = data.join("register-claims.csv");
+    if !path.exists() {
+        return Ok(vec![]);
+    }
+    let rel = path.display().to_string();
+    let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+    let mut rdr = csv::ReaderBuilder::new().has_headers(true).from_reader(bytes.as_slice());
+    let want = ["id", "statement", "source_id", "location", "name_patterns", "date", "comparison", "value"];
+    let header: Vec<String> = rdr
+        .headers()
+        .map_err(|e| Error::Invalid(vec![Diagnostic::error(&rel, 1, 1, kind::CSV_ERROR, e.to_string())]))?
+        .iter()
+        .map(|h| h.trim_start_matches('\u{feff}').to_string())
+        .collect();
+    let mut diags = vec![];
+    let mut ix = vec![0usize; want.len()];
+    for (k, w) in want.iter().enumerate() {
+        match header.iter().position(|h| h == w) {
+            Some(i) => ix[k] = i,
+            None => diags.push(Diagnostic::error(&rel, 1, 1, kind::MISSING_CELL, format!("column '{w}' is missing from the header"))),
+        }
+    }
+    if !diags.is_empty() {
+        return Err(Error::Invalid(diags));
+    }
+    let mut out = vec![];
+    for (n, rec) in rdr.records().enumerate() {
+        let rec = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map(|p| p.line() as usize).unwrap_or(n + 2);
+                diags.push(Diagnostic::error(&rel, line, 1, kind::CSV_ERROR, e.to_string()));
+                continue;
+            }
+        };
+        let line = rec.position().map(|p| p.line() as usize).unwrap_or(n + 2);
+        let cell = |k: usize| rec.get(ix[k]).unwrap_or("").trim().to_string();
+        let col = |k: usize| ix[k] + 1;
+        let date = Date::parse(&cell(5));
+        if date.is_none() {
+            diags.push(Diagnostic::error(&rel, line, col(5), kind::BAD_PERIOD, format!("'{}' is not a date YYYY-MM-DD", cell(5))));
+        }
+        let more_than = match cell(6).as_str() {
+            "more_than" => Some(true),
+            "equals" => Some(false),
+            other => {
+                diags.push(Diagnostic::error(&rel, line, col(6), kind::CSV_ERROR, format!("comparison '{other}' is not 'equals' or 'more_than'")));
+                None
+            }
+        };
+        let value = crate::model::parse_figure(&cell(7)).map(|(v, _)| v);
+        if value.is_none() {
+            diags.push(Diagnostic::error(&rel, line, col(7), kind::NOT_A_NUMBER, format!("'{}' is not a number", cell(7))));
+        }
+        let patterns: Vec<String> = cell(4).split(';').map(|p| p.trim().to_lowercase()).filter(|p| !p.is_empty()).collect();
+        if patterns.is_empty() {
+            diags.push(Diagnostic::error(&rel, line, col(4), kind::MISSING_CELL, "name_patterns: at least one fragment of a camp name is needed"));
+        }
+        if cell(0).is_empty() {
+            diags.push(Diagnostic::error(&rel, line, col(0), kind::MISSING_CELL, "a claim needs an id"));
+        }
+        if let (Some(date), Some(more_than), Some(value)) = (date, more_than, value) {
+            out.push(RegisterClaim { line, source_column: col(2), id: cell(0), statement: cell(1), source_id: cell(2), location: cell(3), patterns, date, more_than, value });
+        }
+    }
+    if diags.is_empty() {
+        Ok(out)
+    } else {
+        Err(Error::Invalid(diags))
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct ClaimCheck {
@@ -674,11 +753,11 @@ fn claim_year(imp: &Import, d: Date) -> i32 {
     }
 }
 
-pub fn check_claims(imp: &Import) -> Vec<ClaimCheck> {
+pub fn check_claims(imp: &Import, claims: &[RegisterClaim]) -> Vec<ClaimCheck> {
     let mut out = Vec::new();
-    for cl in CLAIMS {
+    for cl in claims {
         let y = claim_year(imp, cl.date);
-        let mut t = format!("{}\n  claim: {}\n", cl.id, cl.statement);
+        let mut t = format!("{}\n  claim: {} ({}, {})\n", cl.id, cl.statement, cl.source_id, cl.location);
         let ok = |v: f64| if cl.more_than { v > cl.value } else { (v - cl.value).abs() < 0.5 };
         let matched: Vec<&Camp> = imp.camps.iter().filter(|c| {
             let hay = format!("{} {}", c.name, c.aliases.join(" ")).to_lowercase();
@@ -717,7 +796,7 @@ pub fn check_claims(imp: &Import) -> Vec<ClaimCheck> {
         }
         let status = if matched.is_empty() { "not-in-register" } else if pass { "pass" } else { "fail" };
         t.push_str(&format!("  result: {status}\n"));
-        out.push(ClaimCheck { id: cl.id.into(), status: status.into(), text: t });
+        out.push(ClaimCheck { id: cl.id.clone(), status: status.into(), text: t });
     }
     out
 }
@@ -781,6 +860,9 @@ pub fn report_text(imp: &Import) -> String {
 }
 
 pub fn claims_text(checks: &[ClaimCheck]) -> String {
+    if checks.is_empty() {
+        return "no register claims: the data folder has no register-claims.csv, or it is empty\n".into();
+    }
     checks.iter().map(|c| c.text.clone()).collect::<Vec<_>>().join("\n")
 }
 

@@ -151,3 +151,40 @@ fn shared_register_reads_493_camps_and_checks_the_grz_claims() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stdout(&o).contains("register import+comparison: 2 run(s)"), "{}", stdout(&o));
 }
+
+#[test]
+fn register_claims_are_read_from_the_data_folder_and_checked() {
+    let w = Work::new();
+    w.write(
+        "register-claims.csv",
+        "id,statement,source_id,location,name_patterns,date,comparison,value\nalpha-1939,Alpha held 1300,demo,p. 1,alpha;альфа,1939-01-01,equals,1300\nbeta-big,Beta held more than 5000,demo2,p. 2,beta,1940-01-01,more_than,5000\nnowhere,Zeta,demo,p. 3,zeta,1939-01-01,equals,1\n".as_bytes(),
+    );
+    let (csv, man) = fixture_register();
+    let o = Command::new(bin())
+        .current_dir(w.dir.path())
+        .args(["register", csv.to_str().unwrap(), "--manifest", man.to_str().unwrap(), "--data", "data", "--out", "o"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let claims = std::fs::read_to_string(w.path("o/register-claims.txt")).unwrap();
+    let status = |id: &str| claims.split("\n\n").find(|b| b.starts_with(id)).and_then(|b| b.lines().last()).unwrap_or("").to_string();
+    assert_eq!(status("alpha-1939"), "  result: pass", "{claims}");
+    assert_eq!(status("beta-big"), "  result: fail", "{claims}");
+    assert_eq!(status("nowhere"), "  result: not-in-register", "{claims}");
+    assert!(claims.contains("claim: Alpha held 1300 (demo, p. 1)"), "{claims}");
+
+    // bad rows: every problem with its line and column, from validate as well as from register
+    w.write(
+        "register-claims.csv",
+        "id,statement,source_id,location,name_patterns,date,comparison,value\nx,s,demo,p,alpha,1939-13-01,equals,1\ny,s,nobody,p,alpha,1939-01-01,about,ten\n".as_bytes(),
+    );
+    let o = w.run(&["validate"]);
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o);
+    for want in ["register-claims.csv:2:6: error[bad-period]", "register-claims.csv:3:7: error[csv-error]", "register-claims.csv:3:8: error[not-a-number]"] {
+        assert!(e.contains(want), "missing '{want}' in\n{e}");
+    }
+    w.write("register-claims.csv", "id,statement,source_id,location,name_patterns,date,comparison,value\ny,s,nobody,p,alpha,1939-01-01,equals,10\n".as_bytes());
+    let o = w.run(&["validate"]);
+    assert!(stderr(&o).contains("register-claims.csv:2:3: error[unknown-source]"), "{}", stderr(&o));
+}

@@ -59,7 +59,7 @@ pub fn run(a: &Args) -> Result<i32> {
         for _ in 0..n {
             let t = Instant::now();
             let (r, ti) = run_timed(a, &data)?;
-            let _ = register::check_claims(&r.imp);
+            let _ = register::check_claims(&r.imp, &register::load_claims(&data)?);
             std::hint::black_box(&r.cmp);
             times.push(t.elapsed().as_secs_f64());
             imports.push(ti);
@@ -88,7 +88,8 @@ pub fn run(a: &Args) -> Result<i32> {
     crate::output::write_atomic(&out.join("register-totals.csv"), &register::totals_csv(&r.totals, imp)?)?;
     crate::output::write_atomic(&out.join("register-comparison.csv"), &register::comparison_csv(&r.cmp)?)?;
     crate::output::write_atomic(&out.join("register-largest-camps.csv"), &register::largest_csv(imp, &r.totals, 5)?)?;
-    let checks = register::check_claims(imp);
+    let claims = register::load_claims(&data)?;
+    let checks = register::check_claims(imp, &claims);
     let ctext = register::claims_text(&checks);
     crate::output::write_atomic(&out.join("register-claims.txt"), ctext.as_bytes())?;
     let charts = crate::charts::write_charts(&register::charts(imp, &r.totals, &r.cmp), &out, crate::charts::Format::All)?;
