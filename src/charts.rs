@@ -240,7 +240,10 @@ pub fn build_charts(an: &Analysis) -> Vec<Chart> {
         }
         let mut layers: Vec<Layer> = vec![layer("Reconciled range", Style::Band, yearly_kind(an, series, 1900, 2000, stock), 0)];
         for (s, pts) in by_src {
-            layers.push(layer(&s, Style::Points, pts, 0));
+            // a source whose figures the reconciliation left out (data/reconcile.toml, [[exclude]]) says so
+            let used = pts.iter().any(|p| an.reconciled.iter().any(|r| r.series == series && r.category.is_empty() && r.period == p.period && r.sources.iter().any(|x| x == &s)));
+            let label = if used { s.clone() } else { format!("{s} (left out of the range: see reconcile.toml)") };
+            layers.push(layer(&label, Style::Points, pts, 0));
         }
         let xs: Vec<f64> = layers.iter().flat_map(|l| l.points.iter().map(|p| p.x)).collect();
         let (x0, x1) = (xs.iter().cloned().fold(f64::INFINITY, f64::min), xs.iter().cloned().fold(f64::NEG_INFINITY, f64::max));
