@@ -107,6 +107,11 @@ pub struct Chart {
     pub legend_right: bool,
 }
 
+/// A point for one source's printed figure (no range of its own).
+fn obs_pt(o: &crate::model::Observation, x: f64) -> Pt {
+    Pt { period: o.period, x, value: o.value, low: o.value, high: o.value, single: false, gap_filled: false, sources: o.source_id.clone(), flags: String::new() }
+}
+
 fn pt(r: &Reconciled, x: f64) -> Pt {
     Pt {
         period: r.period,
@@ -226,7 +231,6 @@ pub fn build_charts(an: &Analysis) -> Vec<Chart> {
         "Exposure is the mean of consecutive 1 January stocks; intervals from 10,000 seeded Monte Carlo draws.",
     ));
 
-
     // sources overlay: each source's printed values
     for (name, series, title, stock) in [("sources-camps-population", "camps.population", "What each source says: camp population on 1 January", true), ("sources-deaths", "gulag.deaths", "What each source says: deaths in the GULAG by year", false)] {
         let mut by_src: std::collections::BTreeMap<String, Vec<Pt>> = Default::default();
@@ -236,7 +240,7 @@ pub fn build_charts(an: &Analysis) -> Vec<Chart> {
                 continue;
             }
             let x = o.period.start.year_f() + if stock { 0.0 } else { 0.5 };
-            by_src.entry(o.source_id.clone()).or_default().push(Pt { period: o.period, x, value: o.value, low: o.value, high: o.value, single: false, gap_filled: false, sources: o.source_id.clone(), flags: String::new() });
+            by_src.entry(o.source_id.clone()).or_default().push(obs_pt(o, x));
         }
         let mut layers: Vec<Layer> = vec![layer("Reconciled range", Style::Band, yearly_kind(an, series, 1900, 2000, stock), 0)];
         for (s, pts) in by_src {
@@ -254,7 +258,7 @@ pub fn build_charts(an: &Analysis) -> Vec<Chart> {
     // convictions and death sentences: the reconciled MVD count with its range over every witness and
     // the KGB register, plus the KGB register's own printed figures as points.
     let src_layer = |series: &str, source: &str, label: &str| {
-        layer(label, Style::Points, an.observations.iter().filter(|o| o.series == series && o.category.is_empty() && o.source_id == source && o.evidence == crate::model::Evidence::Printed && o.period == Period::year(o.period.start.y)).map(|o| Pt { period: o.period, x: o.period.start.y as f64 + 0.5, value: o.value, low: o.value, high: o.value, single: false, gap_filled: false, sources: o.source_id.clone(), flags: String::new() }).collect(), 0)
+        layer(label, Style::Points, an.observations.iter().filter(|o| o.series == series && o.category.is_empty() && o.source_id == source && o.evidence == crate::model::Evidence::Printed && o.period == Period::year(o.period.start.y)).map(|o| obs_pt(o, o.period.start.y as f64 + 0.5)).collect(), 0)
     };
     out.push(mk(
         "convictions-death-sentences",

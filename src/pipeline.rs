@@ -11,6 +11,8 @@ pub struct Loaded {
     pub catalog: Catalog,
     pub tables: Vec<TypedTable>,
     pub observations: Vec<Observation>,
+    /// Claims about single camps (`register-claims.csv`), checked by `gulagstats register`.
+    pub register_claims: Vec<crate::register::RegisterClaim>,
     /// Errors and findings, sorted by file, line, column.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -31,19 +33,23 @@ pub fn load(data_dir: &Path) -> Result<Loaded> {
     let tables = crate::validate::validate(&catalog, &mut diags);
     let observations = crate::tidy::melt(&tables);
     // the register claims live in the data folder too: check them with the rest
-    match crate::register::load_claims(data_dir) {
+    let register_claims = match crate::register::load_claims(data_dir) {
         Ok(claims) => {
             let rel = data_dir.join("register-claims.csv").display().to_string();
             for c in claims.iter().filter(|c| !catalog.sources.contains_key(&c.source_id)) {
                 diags.push(Diagnostic::error(&rel, c.line, c.source_column, crate::diag::kind::UNKNOWN_SOURCE, format!("register claim {}: source '{}' is not in sources.csv", c.id, c.source_id)));
             }
+            claims
         }
-        Err(Error::Invalid(d)) => diags.extend(d),
+        Err(Error::Invalid(d)) => {
+            diags.extend(d);
+            vec![]
+        }
         Err(e) => return Err(e),
-    }
+    };
     diags.sort();
     diags.dedup();
-    Ok(Loaded { catalog, tables, observations, diagnostics: diags })
+    Ok(Loaded { catalog, tables, observations, register_claims, diagnostics: diags })
 }
 
 /// Load and insist the data is valid.

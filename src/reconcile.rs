@@ -127,7 +127,7 @@ pub fn load_rules(data_dir: &Path, diags: &mut Vec<Diagnostic>) -> (Rules, Uncer
             _ => {}
         }
         if x.reason.trim().is_empty() {
-            diags.push(Diagnostic::error("data/reconcile.toml", 1, 1, kind::CONFIG_ERROR, format!("exclude {} {} {}: a reason is required", x.source, x.series, x.period)));
+            diags.push(Diagnostic::error("data/reconcile.toml", 1, 1, kind::CONFIG_ERROR, format!("exclude {} {} {}{}: a reason is required", x.source, x.series, x.period, x.within)));
         }
     }
     for s in &r.series {
@@ -251,7 +251,7 @@ pub fn reconcile(obs: &[Observation], rules: &Rules, unc: &Uncertainty) -> Vec<R
         // a document's value is its first-listed witness present (the primary copy); a reprint that
         // differs is a variant, flagged, never averaged into the document's value
         let rank = |s: &str| rules.witnesses.iter().find_map(|w| w.sources.iter().position(|x| x == s)).unwrap_or(0);
-        let mut docs: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+        let mut docs: BTreeMap<String, f64> = BTreeMap::new();
         // each document's printed precision (of the witness that gives its value)
         let mut doc_half: BTreeMap<String, f64> = BTreeMap::new();
         let mut by_doc: BTreeMap<String, Vec<&Observation>> = BTreeMap::new();
@@ -265,7 +265,7 @@ pub fn reconcile(obs: &[Observation], rules: &Rules, unc: &Uncertainty) -> Vec<R
                 flags.push("witness-variant".to_string());
             }
             doc_half.insert(d.clone(), half_unit(v[0]));
-            docs.insert(d, vec![first]);
+            docs.insert(d, first);
         }
         let rule = rules.series.iter().find(|r| r.series == series);
         let method = rule.map(|r| r.method.clone()).or_else(|| rules.default_method.clone()).unwrap_or_else(|| "median".into());
@@ -281,10 +281,10 @@ pub fn reconcile(obs: &[Observation], rules: &Rules, unc: &Uncertainty) -> Vec<R
             let finest = doc_half.values().cloned().fold(f64::INFINITY, f64::min);
             let precise: Vec<&String> = doc_half.iter().filter(|(_, h)| **h <= finest + 1e-12).map(|(k, _)| k).collect();
             if !conflict && docs.len() > 1 && precise.len() < docs.len() {
-                let mut meds: Vec<f64> = precise.iter().map(|k| docs[*k][0]).collect();
+                let mut meds: Vec<f64> = precise.iter().map(|k| docs[*k]).collect();
                 (median(&mut meds), "most-precise-document".to_string(), d)
             } else {
-                let mut meds: Vec<f64> = docs.values_mut().map(|v| median(v)).collect();
+                let mut meds: Vec<f64> = docs.values().cloned().collect();
                 (median(&mut meds), if docs.len() > 1 { "median-of-documents".to_string() } else { "single-document".to_string() }, d)
             }
         };

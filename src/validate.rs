@@ -55,7 +55,6 @@ pub struct TypedTable {
     pub long_rows: Vec<Observation>,
 }
 
-
 fn period_from_label(label: &str, kind_: &str) -> Option<Period> {
     match kind_ {
         "jan1" => parse_year(label).map(|y| Period::instant(Date::jan1(y))),

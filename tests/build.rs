@@ -170,5 +170,6 @@ fn period_kind_per_column_and_exclusion_within_a_span() {
     let m = w.read("tables/demo2/chart.toml").replace("period_kind = \"jan1\"\nperiod = \"1941-01-01\"", "period_kind = \"monthly\"");
     w.write("tables/demo2/chart.toml", m.as_bytes());
     let o = w.run(&["validate"]);
+    assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("tables/demo2/chart.toml:12:") && stderr(&o).contains("'monthly'"), "{}", stderr(&o));
 }
