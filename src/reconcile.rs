@@ -100,42 +100,55 @@ impl UncertaintyRule {
 }
 
 pub fn load_rules(data_dir: &Path, diags: &mut Vec<Diagnostic>) -> (Rules, Uncertainty) {
-    fn read<T: for<'de> Deserialize<'de> + Default>(p: &Path, rel: &str, diags: &mut Vec<Diagnostic>) -> T {
-        let Ok(text) = std::fs::read_to_string(p) else { return T::default() };
+    fn read<T: for<'de> Deserialize<'de> + Default>(p: &Path, rel: &str, diags: &mut Vec<Diagnostic>) -> (T, String) {
+        let Ok(text) = std::fs::read_to_string(p) else { return (T::default(), String::new()) };
         match toml::from_str::<T>(&text) {
-            Ok(v) => v,
+            Ok(v) => (v, text),
             Err(e) => {
                 let (l, c) = e.span().map(|s| line_col(&text, s.start)).unwrap_or((1, 1));
                 diags.push(Diagnostic::error(rel, l, c, kind::CONFIG_ERROR, e.message().replace('\n', " ")));
-                T::default()
+                (T::default(), text)
             }
         }
     }
-    let r: Rules = read(&data_dir.join("reconcile.toml"), "data/reconcile.toml", diags);
-    let u: Uncertainty = read(&data_dir.join("uncertainty.toml"), "data/uncertainty.toml", diags);
-    for x in &r.exclude {
+    const REL: &str = "data/reconcile.toml";
+    let (r, text): (Rules, String) = read(&data_dir.join("reconcile.toml"), REL, diags);
+    let (u, _): (Uncertainty, String) = read(&data_dir.join("uncertainty.toml"), "data/uncertainty.toml", diags);
+    let err = |i: usize, table: &str, msg: String| Diagnostic::error(REL, nth_table_line(&text, table, i), 1, kind::CONFIG_ERROR, msg);
+    for (i, x) in r.exclude.iter().enumerate() {
         match (x.period.is_empty(), x.within.is_empty()) {
             (false, true) if Period::parse(&x.period).is_none() => {
-                diags.push(Diagnostic::error("data/reconcile.toml", 1, 1, kind::CONFIG_ERROR, format!("exclude: '{}' is not a period", x.period)));
+                diags.push(err(i, "exclude", format!("exclude: '{}' is not a period", x.period)));
             }
             (true, false) if Period::parse(&x.within).is_none() => {
-                diags.push(Diagnostic::error("data/reconcile.toml", 1, 1, kind::CONFIG_ERROR, format!("exclude: within '{}' is not a period", x.within)));
+                diags.push(err(i, "exclude", format!("exclude: within '{}' is not a period", x.within)));
             }
             (false, false) | (true, true) => {
-                diags.push(Diagnostic::error("data/reconcile.toml", 1, 1, kind::CONFIG_ERROR, format!("exclude {} {}: set exactly one of period and within", x.source, x.series)));
+                diags.push(err(i, "exclude", format!("exclude {} {}: set exactly one of period and within", x.source, x.series)));
             }
             _ => {}
         }
         if x.reason.trim().is_empty() {
-            diags.push(Diagnostic::error("data/reconcile.toml", 1, 1, kind::CONFIG_ERROR, format!("exclude {} {} {}{}: a reason is required", x.source, x.series, x.period, x.within)));
+            diags.push(err(i, "exclude", format!("exclude {} {} {}{}: a reason is required", x.source, x.series, x.period, x.within)));
         }
     }
-    for s in &r.series {
+    for (i, s) in r.series.iter().enumerate() {
         if !matches!(s.method.as_str(), "preferred" | "median") {
-            diags.push(Diagnostic::error("data/reconcile.toml", 1, 1, kind::CONFIG_ERROR, format!("series '{}': method '{}' is not preferred or median", s.series, s.method)));
+            diags.push(err(i, "series", format!("series '{}': method '{}' is not preferred or median", s.series, s.method)));
         }
     }
     (r, u)
+}
+
+/// The line (1-based) of the `i`-th `[[table]]` header in a TOML text, so that an error in a
+/// rule points at the rule; line 1 if the header cannot be found (for example, inline arrays).
+fn nth_table_line(text: &str, table: &str, i: usize) -> usize {
+    let header = format!("[[{table}]]");
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| l.trim_start().starts_with(&header))
+        .nth(i)
+        .map_or(1, |(n, _)| n + 1)
 }
 
 #[derive(Debug, Clone, PartialEq)]
