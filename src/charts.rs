@@ -331,12 +331,16 @@ pub fn build_charts(an: &Analysis) -> Vec<Chart> {
 /// Which archival quantity an estimate is set against.
 pub const ESTIMATE_MAP: &[(&str, &str, &str)] = &[
     ("estimate.executions_1937_38", "nkvd.death_sentences", "1937-1938"),
-    ("estimate.arrests_1937_38", "nkvd.convictions", "1937-1938"),
+    ("estimate.arrests_1937_38", "nkvd.arrests", "1937-1938"),
+    ("estimate.repressed_1937_38", "nkvd.convictions", "1937-1938"),
     ("estimate.camp_population_late_1938", "camps.population", "1939-01-01"),
     ("estimate.custody_population_late_1938", "custody.population", "1939-01-01"),
     ("estimate.custody_population_end_1939", "custody.population", "1940-01-01"),
     ("estimate.camp_population_end_1936", "camps.population", "1937-01-01"),
     ("estimate.deaths_in_camps_1937_38", "gulag.deaths", "1937-1938"),
+    ("estimate.prisoners_1939", "custody.population", "1939-01-01"),
+    ("estimate.prisoners_end_1940", "custody.population", "1941-01-01"),
+    ("estimate.custody_population_1942", "custody.population", "1942-01-01"),
 ];
 
 /// The archival value and range for an estimate's quantity (sums flows over a span).
@@ -393,7 +397,7 @@ fn estimates_chart(an: &Analysis) -> Chart {
         units: vec![Unit::Persons],
         layers: vec![layer("Archival figure and range", Style::Band, arch, 0), layer("Published estimate (bar: printed range)", Style::ErrorBars, est, 0)],
         x_range: (0.0, 1.0),
-        note: "Archival: executions = death sentences on NKVD cases 1937-38; arrests = convictions on NKVD cases 1937-38 (arrests not yet read); stocks on 1 January of the next year.".into(),
+        note: "Archival: executions = death sentences on NKVD cases 1937-38; arrests = arrests by the state security organs 1937-38; repressed = convictions on NKVD cases 1937-38; stocks on 1 January (of the next year for end-of-year estimates; of the year for 1939 and 1942, whose date within the year is not printed).".into(),
         log: true,
         rows,
         legend_right: false,
@@ -446,13 +450,18 @@ where
     root.fill(&WHITE).map_err(e)?;
     let (top, rest) = root.split_vertically(48);
     top.draw(&Text::new(c.title.clone(), (20, 14), ("sans-serif", 22).into_font().color(&BLACK))).map_err(e)?;
-    let (main, foot) = rest.split_vertically(H as i32 - 48 - 76);
+    // The footer grows with the note, so that a long list of sources is never cut off.
+    let lines = wrap(&c.note, 170);
+    let n = lines.len().max(3) as i32;
+    let foot_h = 17 * n + 25;
+    let main_h = H as i32 - 48 - foot_h;
+    let (main, foot) = rest.split_vertically(main_h);
     let grey = RGBColor(60, 60, 60);
-    for (i, line) in wrap(&c.note, 170).into_iter().take(3).enumerate() {
+    for (i, line) in lines.into_iter().enumerate() {
         foot.draw(&Text::new(line, (20, 4 + 17 * i as i32), ("sans-serif", 12).into_font().color(&grey))).map_err(e)?;
     }
-    foot.draw(&Text::new("Shaded band / bars: range. Hollow marker: one source only. Triangle: gap-filled (derived).".to_string(), (20, 57), ("sans-serif", 12).into_font().color(&grey))).map_err(e)?;
-    let panels: Vec<DrawingArea<DB, Shift>> = if c.y_labels.len() == 2 { let (a, b) = main.split_vertically((H as i32 - 124) * 3 / 5); vec![a, b] } else { vec![main] };
+    foot.draw(&Text::new("Shaded band / bars: range. Hollow marker: one source only. Triangle: gap-filled (derived).".to_string(), (20, 6 + 17 * n), ("sans-serif", 12).into_font().color(&grey))).map_err(e)?;
+    let panels: Vec<DrawingArea<DB, Shift>> = if c.y_labels.len() == 2 { let (a, b) = main.split_vertically(main_h * 3 / 5); vec![a, b] } else { vec![main] };
     if c.log {
         return draw_estimates(&panels[0], c).map_err(|x| x.to_string());
     }
@@ -570,7 +579,7 @@ where
         .label(c.layers[1].label.clone())
         .legend(move |(x, y)| Circle::new((x + 9, y), 4, orange.filled()));
     ch.draw_series(c.layers[1].points.iter().map(|p| Circle::new((p.value, p.x), 5, orange.filled())))?;
-    ch.configure_series_labels().position(SeriesLabelPosition::LowerRight).background_style(WHITE.mix(0.85)).border_style(RGBColor(200, 200, 200)).label_font(("sans-serif", 13)).draw()?;
+    ch.configure_series_labels().position(SeriesLabelPosition::UpperLeft).background_style(WHITE.mix(0.85)).border_style(RGBColor(200, 200, 200)).label_font(("sans-serif", 13)).draw()?;
     Ok(())
 }
 
