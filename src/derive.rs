@@ -14,6 +14,9 @@
 //! - `implied-average`: average population implied by printed deaths and printed mortality percent
 //!   (deaths / (percent / 100)); its range comes from the rounding of the printed percent.
 //! - `share`: counter-revolutionaries as percent of the camp population where no source prints it.
+//! - `difference`: colonies.population_implied = colonies_prisons.population - prisons.population at
+//!   the same 1 January (a printed combined column less the printed prisons; a separate series,
+//!   checked by claims against the colony totals that are printed).
 //! - `stock-flow`: population on 1 January y+1 minus (population on 1 January y + arrivals -
 //!   releases - deaths - escapes + recaptured): the residual of the accounting identity.
 
@@ -175,6 +178,13 @@ pub fn derive(rec: &[Reconciled]) -> Derived {
             o.push(target, jan1(y), Unit::Persons, r, "sum", &ins, format!("sum of {} on 1 January", parts.join(" + ")), true);
         }
     }
+    // colonies implied by a printed "colonies and prisons" column minus the printed prisons
+    for y in idx.years("colonies_prisons.population") {
+        let (Some(cp), Some(p)) = (idx.stock("colonies_prisons.population", y), idx.stock("prisons.population", y)) else { continue };
+        let ins = [cp, p];
+        let r = propagate(&format!("colonies.population_implied@{y}"), &ins, |x| x[0] - x[1]);
+        o.push("colonies.population_implied", jan1(y), Unit::Persons, r, "difference", &ins, "colonies_prisons.population - prisons.population on 1 January".into(), true);
+    }
     // totals derived above feed the whole-system death rate
     let mut with_sums: Vec<Reconciled> = rec.to_vec();
     with_sums.extend(o.rows.iter().cloned());
@@ -304,5 +314,20 @@ mod tests {
         let g = d2.rows.iter().find(|r| r.series == "gulag.population").unwrap();
         assert_eq!(g.value, 15.0);
         assert!(g.flags.iter().any(|f| f == "gap-filled"));
+    }
+
+    #[test]
+    fn colonies_implied_is_combined_column_minus_prisons_where_both_exist() {
+        let j = |y| Period::instant(Date::jan1(y));
+        let rows = vec![
+            rec("colonies_prisons.population", j(1940), 500.0, 500.0, 500.0),
+            rec("prisons.population", j(1940), 190.0, 180.0, 200.0),
+            rec("colonies_prisons.population", j(1941), 600.0, 600.0, 600.0),
+        ];
+        let d = derive(&rows);
+        let got: Vec<_> = d.rows.iter().filter(|r| r.series == "colonies.population_implied").collect();
+        assert_eq!(got.len(), 1, "1941 has no prisons figure, so no difference");
+        assert_eq!(got[0].value, 310.0);
+        assert!(got[0].low < 310.0 && got[0].high > 310.0, "the prisons range carries over: {:?}", got[0]);
     }
 }
