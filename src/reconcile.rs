@@ -241,8 +241,16 @@ pub fn reconcile(obs: &[Observation], rules: &Rules, unc: &Uncertainty) -> Vec<R
             excluded_keys.insert((o.series.clone(), o.period, o.category.clone()));
             continue;
         }
-        // printed total rows over a span are observations too; estimates reconcile per author
-        groups.entry((o.series.clone(), o.period, o.category.clone())).or_default().push(o);
+        // printed total rows over a span are observations too. Published estimates are opinions, not
+        // counts: each author's figure stays its own row (category names the author, the first source
+        // of the author's witness group), so no median of two authors is ever presented as a value.
+        let category = if o.series.starts_with("estimate.") {
+            let author = rules.witnesses.iter().find(|w| w.sources.iter().any(|x| x == &o.source_id)).map(|w| w.sources[0].clone()).unwrap_or_else(|| o.source_id.clone());
+            if o.category.is_empty() { author } else { format!("{}; {author}", o.category) }
+        } else {
+            o.category.clone()
+        };
+        groups.entry((o.series.clone(), o.period, category)).or_default().push(o);
     }
     let mut out = Vec::new();
     for ((series, period, category), os) in groups {

@@ -173,3 +173,20 @@ fn period_kind_per_column_and_exclusion_within_a_span() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("tables/demo2/chart.toml:12:") && stderr(&o).contains("'monthly'"), "{}", stderr(&o));
 }
+
+#[test]
+fn estimates_of_different_authors_are_never_merged_into_one_value() {
+    let w = Work::new();
+    let t = w.read("tables/demo2/text.csv") + "estimate.arrests_1937_38,1937-01-01,1938-12-31,,7000000,persons,p. 7,an author's estimate\n";
+    w.write("tables/demo2/text.csv", t.as_bytes());
+    w.write("tables/demo/est.csv", b"series,period_start,period_end,category,value,unit,location,note\nestimate.arrests_1937_38,1937-01-01,1938-12-31,,1000000,persons,p. 2,another author's estimate\n");
+    w.write("tables/demo/est.toml", b"title = \"e\"\nlayout = \"long\"\nunit = \"persons\"\nmissing = [\"\"]\n");
+    let o = w.run(&["build", "--out", "o"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let rec = std::fs::read_to_string(w.path("o/data/clean/reconciled.csv")).unwrap();
+    let rows: Vec<&str> = rec.lines().filter(|l| l.starts_with("estimate.arrests_1937_38,")).collect();
+    assert_eq!(rows.len(), 2, "one row per author: {rows:?}");
+    assert!(rows.iter().any(|l| l.starts_with("estimate.arrests_1937_38,1937-01-01,1938-12-31,demo2,7000000,")), "{rows:?}");
+    assert!(rows.iter().any(|l| l.starts_with("estimate.arrests_1937_38,1937-01-01,1938-12-31,demo,1000000,")), "{rows:?}");
+    assert!(!rec.contains("4000000"), "no midpoint of two authors: {rows:?}");
+}
