@@ -155,6 +155,8 @@ fn validate_wide(cat: &Catalog, t: &RawTable, diags: &mut Vec<Diagnostic>) -> Op
         None => None,
     };
     let mut plans = Vec::new();
+    // columns kept in the table but not entered (skip = true): their cells must still be figures
+    let mut skipped: Vec<(usize, String)> = Vec::new();
     let mut listed = vec![false; t.header.len()];
     for &k in &key_idx {
         listed[k] = true;
@@ -167,6 +169,7 @@ fn validate_wide(cat: &Catalog, t: &RawTable, diags: &mut Vec<Diagnostic>) -> Op
         }
         listed[index] = true;
         if cs.skip {
+            skipped.push((index, cs.name.get_ref().clone()));
             continue;
         }
         let Some(series) = &cs.series else {
@@ -272,6 +275,17 @@ fn validate_wide(cat: &Catalog, t: &RawTable, diags: &mut Vec<Diagnostic>) -> Op
                 diags.push(Diagnostic::error(&t.csv_file, r.line, key_idx[0] + 1, kind::DUPLICATE_KEY, format!("row key '{}' already used on line {first}", labels.join(" / "))));
             } else {
                 seen_keys.insert(labels.clone(), r.line);
+            }
+        }
+        for (index, name) in &skipped {
+            let raw = &r.cells[*index];
+            if m.missing.iter().any(|mk| mk.trim() == raw.trim()) || parse_figure(raw).is_some() {
+                continue;
+            }
+            if raw.trim().is_empty() {
+                diags.push(Diagnostic::error(&t.csv_file, r.line, index + 1, kind::MISSING_CELL, format!("empty cell in column '{name}' (declare a missing marker in the manifest if the page prints none)")));
+            } else {
+                diags.push(Diagnostic::error(&t.csv_file, r.line, index + 1, kind::NOT_A_NUMBER, format!("'{raw}' in column '{name}' (not entered) is not a number (digits, optional '-' and '.', no thousands separators)")));
             }
         }
         let mut values = Vec::new();

@@ -136,3 +136,16 @@ fn random_garbage_never_panics() {
         }
     }
 }
+
+#[test]
+fn cells_of_a_skipped_column_must_still_be_figures() {
+    let w = Work::new();
+    w.write("tables/demo2/chart.toml", b"title = \"chart\"\nunit = \"persons\"\nkeys = [\"year\"]\nmissing = [\"\"]\n\n[period]\ncolumn = \"year\"\nkind = \"year\"\n\n[[columns]]\nname = \"dead\"\nseries = \"camps.deaths\"\n\n[[columns]]\nname = \"average\"\nskip = true\n");
+    w.write("tables/demo2/chart.csv", b"year,dead,average\n1941,90,1000\n1942,80,\n");
+    let o = w.run(&["validate"]);
+    assert_eq!(o.status.code(), Some(0), "a figure or a declared missing marker passes: {}", stderr(&o));
+    w.write("tables/demo2/chart.csv", b"year,dead,average\n1941,90,1000\n1942,80,1.0O0\n");
+    let o = w.run(&["validate"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).lines().any(|l| l.starts_with("data/tables/demo2/chart.csv:3:3: error[not-a-number]")), "{}", stderr(&o));
+}
