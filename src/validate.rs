@@ -132,6 +132,23 @@ fn period_ref(t: &RawTable, p: &toml::Spanned<String>, diags: &mut Vec<Diagnosti
     per
 }
 
+/// A cell of a wide table that must hold a figure: its value and printed decimals, `None` for a
+/// declared missing marker, or a missing-cell / not-a-number error at the cell.
+fn figure_cell(t: &RawTable, missing: &[String], line: usize, index: usize, column: &str, raw: &str, diags: &mut Vec<Diagnostic>) -> Option<(f64, usize)> {
+    if missing.iter().any(|mk| mk.trim() == raw.trim()) {
+        return None;
+    }
+    if raw.trim().is_empty() {
+        diags.push(Diagnostic::error(&t.csv_file, line, index + 1, kind::MISSING_CELL, format!("empty cell in column '{column}' (declare a missing marker in the manifest if the page prints none)")));
+        return None;
+    }
+    let v = parse_figure(raw);
+    if v.is_none() {
+        diags.push(Diagnostic::error(&t.csv_file, line, index + 1, kind::NOT_A_NUMBER, format!("'{raw}' in column '{column}' is not a number (digits, optional '-' and '.', no thousands separators)")));
+    }
+    v
+}
+
 fn validate_wide(cat: &Catalog, t: &RawTable, diags: &mut Vec<Diagnostic>) -> Option<TypedTable> {
     let m = &t.manifest;
     let mfile = &t.manifest_file;
@@ -278,41 +295,16 @@ fn validate_wide(cat: &Catalog, t: &RawTable, diags: &mut Vec<Diagnostic>) -> Op
             }
         }
         for (index, name) in &skipped {
-            let raw = &r.cells[*index];
-            if m.missing.iter().any(|mk| mk.trim() == raw.trim()) || parse_figure(raw).is_some() {
-                continue;
-            }
-            if raw.trim().is_empty() {
-                diags.push(Diagnostic::error(&t.csv_file, r.line, index + 1, kind::MISSING_CELL, format!("empty cell in column '{name}' (declare a missing marker in the manifest if the page prints none)")));
-            } else {
-                diags.push(Diagnostic::error(&t.csv_file, r.line, index + 1, kind::NOT_A_NUMBER, format!("'{raw}' in column '{name}' (not entered) is not a number (digits, optional '-' and '.', no thousands separators)")));
-            }
+            figure_cell(t, &m.missing, r.line, *index, name, &r.cells[*index], diags);
         }
         let mut values = Vec::new();
         let mut periods = Vec::new();
         let row_override = overrides.iter().find(|(ci, label, _)| r.cells[*ci].trim() == label).map(|(_, _, p)| *p);
         for p in &plans {
-            let raw = &r.cells[p.index];
-            let col = p.index + 1;
-            let v = if m.missing.iter().any(|mk| mk.trim() == raw.trim()) {
-                None
-            } else if raw.trim().is_empty() {
-                diags.push(Diagnostic::error(&t.csv_file, r.line, col, kind::MISSING_CELL, format!("empty cell in column '{}' (declare a missing marker in the manifest if the page prints none)", p.name)));
-                None
-            } else {
-                match parse_figure(raw) {
-                    Some((v, d)) => {
-                        if let Some((k, msg)) = range_problem(v, p.unit) {
-                            diags.push(Diagnostic::error(&t.csv_file, r.line, col, k, msg));
-                        }
-                        Some((v, d))
-                    }
-                    None => {
-                        diags.push(Diagnostic::error(&t.csv_file, r.line, col, kind::NOT_A_NUMBER, format!("'{}' in column '{}' is not a number (digits, optional '-' and '.', no thousands separators)", raw, p.name)));
-                        None
-                    }
-                }
-            };
+            let v = figure_cell(t, &m.missing, r.line, p.index, &p.name, &r.cells[p.index], diags);
+            if let Some((k, msg)) = v.and_then(|(v, _)| range_problem(v, p.unit)) {
+                diags.push(Diagnostic::error(&t.csv_file, r.line, p.index + 1, k, msg));
+            }
             let per = match (&total, &p.period) {
                 (None, PeriodRule::FromKey { .. }) if row_override.is_some() => row_override,
                 (Some(tp), PeriodRule::FromKey { .. }) => *tp,
