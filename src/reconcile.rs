@@ -219,9 +219,8 @@ fn median(v: &mut [f64]) -> f64 {
 }
 
 pub fn reconcile(obs: &[Observation], rules: &Rules, unc: &Uncertainty) -> Vec<Reconciled> {
-    let doc_of = |s: &str| -> String {
-        rules.witnesses.iter().find(|w| w.sources.iter().any(|x| x == s)).map(|w| w.document.clone()).unwrap_or_else(|| s.to_string())
-    };
+    let group_of = |s: &str| rules.witnesses.iter().find(|w| w.sources.iter().any(|x| x == s));
+    let doc_of = |s: &str| -> String { group_of(s).map(|w| w.document.clone()).unwrap_or_else(|| s.to_string()) };
     let excluded = |o: &Observation| {
         rules.exclude.iter().any(|x| {
             x.source == o.source_id
@@ -245,8 +244,8 @@ pub fn reconcile(obs: &[Observation], rules: &Rules, unc: &Uncertainty) -> Vec<R
         // counts: each author's figure stays its own row (category names the author, the first source
         // of the author's witness group), so no median of two authors is ever presented as a value.
         let category = if o.series.starts_with("estimate.") {
-            let author = rules.witnesses.iter().find(|w| w.sources.iter().any(|x| x == &o.source_id)).map(|w| w.sources[0].clone()).unwrap_or_else(|| o.source_id.clone());
-            if o.category.is_empty() { author } else { format!("{}; {author}", o.category) }
+            let author = group_of(&o.source_id).map_or(o.source_id.as_str(), |w| w.sources[0].as_str());
+            if o.category.is_empty() { author.to_string() } else { format!("{}; {author}", o.category) }
         } else {
             o.category.clone()
         };
@@ -271,7 +270,7 @@ pub fn reconcile(obs: &[Observation], rules: &Rules, unc: &Uncertainty) -> Vec<R
         }
         // a document's value is its first-listed witness present (the primary copy); a reprint that
         // differs is a variant, flagged, never averaged into the document's value
-        let rank = |s: &str| rules.witnesses.iter().find_map(|w| w.sources.iter().position(|x| x == s)).unwrap_or(0);
+        let rank = |s: &str| group_of(s).and_then(|w| w.sources.iter().position(|x| x == s)).unwrap_or(0);
         let mut docs: BTreeMap<String, f64> = BTreeMap::new();
         // each document's printed precision (of the witness that gives its value)
         let mut doc_half: BTreeMap<String, f64> = BTreeMap::new();
