@@ -207,7 +207,7 @@ pub fn build_charts(an: &Analysis) -> Vec<Chart> {
             layer("Deaths, whole GULAG (GARF report)", Style::Band, yearly(an, "gulag.deaths", 1934, 1953), 0),
         ],
         (1933.5, 1954.0),
-        "Camp deaths: the Gulag History Museum's chart data (1940-1942 also German). Arrivals and releases: the movement table (GARF f. 9414 op. 1 d. 1155) is not yet read.",
+        "Camp deaths: the Gulag History Museum's chart data, the table cited by Werth (1931-1947) and German's book (1940-1942). Arrivals and releases: the movement table (GARF f. 9414 op. 1 d. 1155) is not yet read.",
     ));
 
     out.push(mk(
