@@ -80,3 +80,51 @@ fn committed_export_invariants() {
         assert!(line.contains(",printed,") || line.contains(",derived,"), "{line}");
     }
 }
+
+/// The table of witness groups in `docs/sources.md` is the one `data/reconcile.toml` declares:
+/// same documents, same sources in the same order (the order decides which copy gives the value).
+/// Every source of `data/sources.csv` has its own entry in the document (a heading, or a bullet led by the id in bold).
+#[test]
+fn docs_sources_match_the_witness_groups_and_the_source_list() {
+    let doc = std::fs::read_to_string(repo().join("docs/sources.md")).unwrap();
+    let cfg: toml::Value = toml::from_str(&std::fs::read_to_string(repo().join("data/reconcile.toml")).unwrap()).unwrap();
+    let mut declared = vec![];
+    for w in cfg.get("witnesses").and_then(|v| v.as_array()).unwrap() {
+        let document = w["document"].as_str().unwrap().replace('*', "");
+        let sources: Vec<String> = w["sources"].as_array().unwrap().iter().map(|s| s.as_str().unwrap().to_string()).collect();
+        declared.push((document, sources));
+    }
+    // rows of the first markdown table whose header is "| document | sources |"
+    let mut documented = vec![];
+    let mut lines = doc.lines().skip_while(|l| !l.starts_with("| document | sources |")).skip(2);
+    while let Some(l) = lines.next().filter(|l| l.starts_with('|')) {
+        let cells: Vec<&str> = l.trim_matches('|').split('|').map(str::trim).collect();
+        let sources = cells[1]
+            .split(',')
+            .map(|s| s.split('(').next().unwrap().trim().to_string())
+            .collect::<Vec<_>>();
+        documented.push((cells[0].replace('*', ""), sources));
+    }
+    assert_eq!(documented, declared, "docs/sources.md's witness table differs from data/reconcile.toml");
+    let mut bullets: Vec<String> = vec![];
+    for l in doc.lines() {
+        match bullets.last_mut() {
+            Some(b) if l.starts_with("  ") => b.push_str(l),
+            _ => bullets.push(l.to_string()),
+        }
+    }
+    let mut rdr = csv::Reader::from_path(repo().join("data/sources.csv")).unwrap();
+    for r in rdr.records() {
+        let id = r.unwrap()[0].to_string();
+        // an entry is a `### id` heading (several ids joined by ", ") or a bullet that opens with the id in bold
+        let heading = |l: &str| l.starts_with("### ") && l.split(|c: char| c == ' ' || c == ',').any(|w| w == id);
+        let bullet = |b: &str| {
+            // the bold spans of the bullet: every other piece between "**" markers
+            b.starts_with("- **") && b.split("**").skip(1).step_by(2).any(|span| span.split(", ").any(|w| w == id))
+        };
+        assert!(
+            doc.lines().any(heading) || bullets.iter().any(|b| bullet(b)),
+            "docs/sources.md has no entry for {id}"
+        );
+    }
+}
