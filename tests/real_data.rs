@@ -128,3 +128,53 @@ fn docs_sources_match_the_witness_groups_and_the_source_list() {
         );
     }
 }
+
+/// `docs/series.md` has a row for every series of `data/series.csv`, and its column "sources with figures" names
+/// exactly the sources with printed figures for the series in the committed `data/clean/observations.csv` (a note
+/// after "; layout only" may name a table laid out but unread). Per-camp register series (`camp.*`, `register.*`)
+/// are read in place and have no observations there.
+#[test]
+fn docs_series_names_the_sources_with_figures() {
+    use std::collections::{BTreeMap, BTreeSet};
+    let doc = std::fs::read_to_string(repo().join("docs/series.md")).unwrap();
+    let mut printed: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut rdr = csv::Reader::from_path(repo().join("data/clean/observations.csv")).unwrap();
+    let h = rdr.headers().unwrap().clone();
+    let col = |n: &str| h.iter().position(|x| x == n).unwrap();
+    let (cs, csrc, cev) = (col("series"), col("source_id"), col("evidence"));
+    for r in rdr.records() {
+        let r = r.unwrap();
+        if &r[cev] == "printed" {
+            printed.entry(r[cs].to_string()).or_default().insert(r[csrc].to_string());
+        }
+    }
+    let mut rows: BTreeMap<String, Option<BTreeSet<String>>> = BTreeMap::new();
+    let mut with_sources = false;
+    for l in doc.lines() {
+        if l.starts_with("| series |") {
+            with_sources = l.trim_end().ends_with("| sources with figures |");
+            continue;
+        }
+        let Some(rest) = l.strip_prefix("| `") else { continue };
+        let name = rest.split('`').next().unwrap().to_string();
+        let listed = with_sources.then(|| {
+            let last = l.trim_end().trim_end_matches('|').rsplit(" | ").next().unwrap();
+            let named = last.split("layout only").next().unwrap().trim_end_matches("; ");
+            named.split(", ").map(|s| s.trim().to_string()).filter(|s| !s.is_empty() && s != "none yet").collect()
+        });
+        rows.entry(name).or_insert(listed);
+    }
+    let mut rdr = csv::Reader::from_path(repo().join("data/series.csv")).unwrap();
+    for r in rdr.records() {
+        let s = r.unwrap()[0].to_string();
+        assert!(rows.contains_key(&s), "docs/series.md has no row for {s}");
+    }
+    for (s, listed) in rows {
+        let Some(listed) = listed else { continue };
+        if s.starts_with("camp.") || s.starts_with("register.") {
+            continue;
+        }
+        let have = printed.remove(&s).unwrap_or_default();
+        assert_eq!(listed, have, "docs/series.md: sources with figures for {s}");
+    }
+}
