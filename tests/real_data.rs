@@ -155,6 +155,9 @@ fn docs_series_names_the_sources_with_figures() {
             with_sources = l.trim_end().ends_with("| sources with figures |");
             continue;
         }
+        if !l.starts_with('|') {
+            with_sources = false; // a table ends at the first line that is not a row
+        }
         let Some(rest) = l.strip_prefix("| `") else { continue };
         let name = rest.split('`').next().unwrap().to_string();
         let listed = with_sources.then(|| {
