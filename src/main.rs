@@ -24,6 +24,8 @@ enum Command {
     Plot(cmd::plot::Args),
     /// Show what each source says about a series
     Show(cmd::show::Args),
+    /// Count the independent documents behind each year of the core series
+    Coverage(cmd::coverage::Args),
     /// Time the pipeline stages on the bundled data (median of several runs)
     Bench(cmd::bench::Args),
     /// Read a per-camp register, sum it bottom-up and compare with the central totals
@@ -46,6 +48,7 @@ fn main() {
         Command::Export(a) => cmd::export::run(a),
         Command::Plot(a) => cmd::plot::run(a),
         Command::Show(a) => cmd::show::run(a),
+        Command::Coverage(a) => cmd::coverage::run(a),
         Command::Bench(a) => cmd::bench::run(a),
         Command::Register(a) => cmd::register::run(a),
     };

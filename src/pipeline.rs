@@ -86,14 +86,34 @@ pub struct Analysis {
     pub derived: Vec<crate::reconcile::Reconciled>,
     pub claims: Vec<crate::check::ClaimResult>,
     pub findings: Vec<crate::check::Finding>,
+    /// The reconciliation rules (witness groups say which sources are one document).
+    pub rules: crate::reconcile::Rules,
+    /// The coverage targets of `data/coverage.toml`.
+    pub coverage: Vec<crate::coverage::Target>,
+}
+
+/// The configuration files of the data folder besides the tables: reconciliation rules, systematic
+/// uncertainty, the claims registry and the coverage targets.
+pub struct Config {
+    pub rules: crate::reconcile::Rules,
+    pub uncertainty: crate::reconcile::Uncertainty,
+    pub claims: Vec<crate::claims::Claim>,
+    pub coverage: Vec<crate::coverage::Target>,
+}
+
+/// Read the configuration; every problem becomes a diagnostic.
+pub fn load_config(data_dir: &Path, catalog: &Catalog, diags: &mut Vec<Diagnostic>) -> Config {
+    let (rules, uncertainty) = crate::reconcile::load_rules(data_dir, diags);
+    let claims = crate::claims::load(data_dir, catalog, diags);
+    let coverage = crate::coverage::load(data_dir, catalog, diags);
+    Config { rules, uncertainty, claims, coverage }
 }
 
 /// Ingest, validate, tidy, reconcile, derive, check. Fails with every diagnostic when data is invalid.
 pub fn analyse(data_dir: &Path) -> Result<Analysis> {
     let mut loaded = load(data_dir)?;
     let mut diags = Vec::new();
-    let (rules, unc) = crate::reconcile::load_rules(data_dir, &mut diags);
-    let claims = crate::claims::load(data_dir, &loaded.catalog, &mut diags);
+    let Config { rules, uncertainty: unc, claims, coverage } = load_config(data_dir, &loaded.catalog, &mut diags);
     loaded.diagnostics.extend(diags);
     loaded.diagnostics.sort();
     if loaded.has_errors() {
@@ -109,7 +129,7 @@ pub fn analyse(data_dir: &Path) -> Result<Analysis> {
     crate::tidy::sort_observations(&mut observations);
     let results = crate::check::evaluate(&claims, &reconciled, &observations);
     let findings = crate::check::identities(&observations, &reconciled, &derived.rows);
-    Ok(Analysis { loaded, observations, reconciled, derived: derived.rows, claims: results, findings })
+    Ok(Analysis { loaded, observations, reconciled, derived: derived.rows, claims: results, findings, rules, coverage })
 }
 
 impl Analysis {

@@ -173,6 +173,17 @@ impl Reconciled {
     }
 }
 
+impl Rules {
+    /// The witness group a source belongs to, if any.
+    pub fn group_of(&self, source: &str) -> Option<&WitnessGroup> {
+        self.witnesses.iter().find(|w| w.sources.iter().any(|x| x == source))
+    }
+    /// The document a source witnesses: its group's document, or the source itself.
+    pub fn document_of(&self, source: &str) -> String {
+        self.group_of(source).map_or_else(|| source.to_string(), |w| w.document.clone())
+    }
+}
+
 /// Half a unit of the printed precision, used to tell rounding from conflict. A figure whose note
 /// marks it as approximate ("about", "some", "around", "nearly", "roughly", "approximate") and
 /// that ends in k zeros is taken as rounded to 10^k; every other figure is exact to its printed
@@ -219,8 +230,8 @@ fn median(v: &mut [f64]) -> f64 {
 }
 
 pub fn reconcile(obs: &[Observation], rules: &Rules, unc: &Uncertainty) -> Vec<Reconciled> {
-    let group_of = |s: &str| rules.witnesses.iter().find(|w| w.sources.iter().any(|x| x == s));
-    let doc_of = |s: &str| -> String { group_of(s).map(|w| w.document.clone()).unwrap_or_else(|| s.to_string()) };
+    let group_of = |s: &str| rules.group_of(s);
+    let doc_of = |s: &str| rules.document_of(s);
     let excluded = |o: &Observation| {
         rules.exclude.iter().any(|x| {
             x.source == o.source_id

@@ -190,3 +190,31 @@ fn estimates_of_different_authors_are_never_merged_into_one_value() {
     assert!(rows.iter().any(|l| l.starts_with("estimate.arrests_1937_38,1937-01-01,1938-12-31,demo,1000000,")), "{rows:?}");
     assert!(!rec.contains("4000000"), "no midpoint of two authors: {rows:?}");
 }
+
+#[test]
+fn coverage_counts_documents_per_year_and_rejects_bad_targets() {
+    let w = Work::new();
+    // no targets: a usage error, not a panic
+    assert_eq!(w.run(&["coverage"]).status.code(), Some(2));
+    w.write("coverage.toml", b"[[target]]\nseries = \"camps.population\"\ndated = \"1 January\"\nfrom = 1937\nto = 1940\n");
+    let o = w.run(&["coverage"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("camps.population (1 January, 1937-1940): 2 of 4 years from two or more documents"), "{out}");
+    assert!(out.contains("two or more  1939-1940") && out.contains("one          1938") && out.contains("none         1937"), "{out}");
+    let o = w.run(&["coverage", "--format", "csv"]);
+    let out = stdout(&o);
+    assert!(out.starts_with("series,dated,year,period_start,period_end,n_documents,documents\n"), "{out}");
+    assert!(out.contains("camps.population,1 January,1939,1939-01-01,1939-01-01,2,demo;demo2\n"), "{out}");
+    // two witnesses of one document count once
+    let rules = w.read("reconcile.toml") + "\n[[witnesses]]\ndocument = \"Demo\"\nsources = [\"demo\", \"demo2\"]\n";
+    w.write("reconcile.toml", rules.as_bytes());
+    let out = stdout(&w.run(&["coverage", "--format", "csv"]));
+    assert!(out.contains("camps.population,1 January,1939,1939-01-01,1939-01-01,1,Demo\n"), "{out}");
+    // a bad target is a data error with file and line, reported by validate too
+    w.write("coverage.toml", b"[[target]]\nseries = \"camps.population\"\ndated = \"1 January\"\nfrom = 1937\nto = 1940\n\n[[target]]\nseries = \"no.such\"\ndated = \"year\"\nfrom = 1930\nto = 1931\n");
+    let o = w.run(&["validate"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("data/coverage.toml:7:1: error[config-error]: coverage target: unknown series 'no.such'"), "{}", stderr(&o));
+    assert_eq!(w.run(&["coverage"]).status.code(), Some(1));
+}

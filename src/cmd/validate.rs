@@ -16,8 +16,7 @@ pub fn run(a: &Args) -> Result<i32> {
     let dir = super::data_dir(&a.data);
     let mut l = crate::pipeline::load(&dir)?;
     let mut extra = Vec::new();
-    let _ = crate::reconcile::load_rules(&dir, &mut extra);
-    let _ = crate::claims::load(&dir, &l.catalog, &mut extra);
+    let _ = crate::pipeline::load_config(&dir, &l.catalog, &mut extra);
     l.diagnostics.extend(extra);
     l.diagnostics.sort();
     crate::pipeline::report(&l.diagnostics, !a.quiet);

@@ -1,0 +1,32 @@
+use crate::error::{Error, Result};
+use std::path::PathBuf;
+
+/// Count, for each year of the core series, the independent documents behind its value.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+    /// text (for people) or csv (one row per target year)
+    #[arg(long, default_value = "text")]
+    pub format: String,
+    /// Only the targets of these series
+    pub series: Vec<String>,
+}
+
+pub fn run(a: &Args) -> Result<i32> {
+    if a.format != "text" && a.format != "csv" {
+        return Err(Error::Usage(format!("--format must be text or csv, not '{}'", a.format)));
+    }
+    let an = crate::pipeline::analyse(&super::data_dir(&a.data))?;
+    let targets: Vec<_> = an.coverage.iter().filter(|t| a.series.is_empty() || a.series.contains(&t.series)).cloned().collect();
+    if targets.is_empty() {
+        return Err(Error::Usage(if an.coverage.is_empty() {
+            format!("no coverage targets: {} is missing or empty", crate::coverage::FILE)
+        } else {
+            format!("no coverage target for {}", a.series.join(", "))
+        }));
+    }
+    let rows = crate::coverage::rows(&targets, &an);
+    print!("{}", if a.format == "csv" { crate::coverage::render_csv(&rows) } else { crate::coverage::render_text(&targets, &rows) });
+    Ok(0)
+}

@@ -1,0 +1,166 @@
+//! Coverage: how many independent documents give each year of the core series.
+//!
+//! `data/coverage.toml` lists the targets (a series, how its value is dated, the years it should
+//! cover). For each year the report counts the documents behind the reconciled printed value:
+//! witnesses of one document (`[[witnesses]]` in `data/reconcile.toml`) count once, excluded
+//! witnesses not at all, and values derived by the pipeline never. Spans of several years do not
+//! cover a single year.
+
+use crate::diag::{kind, line_col, Diagnostic};
+use crate::ingest::Catalog;
+use crate::model::{Date, Period};
+use crate::pipeline::Analysis;
+use serde::Deserialize;
+use std::collections::BTreeSet;
+use std::path::Path;
+
+pub const FILE: &str = "data/coverage.toml";
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct File {
+    #[serde(default)]
+    target: Vec<Target>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Target {
+    pub series: String,
+    /// "1 January" or "31 December" (a stock at that day of each year) or "year" (a flow over the
+    /// calendar year).
+    pub dated: String,
+    pub from: i32,
+    pub to: i32,
+}
+
+impl Target {
+    /// The period of the value for year `y`, or None when `dated` is not one of the three forms.
+    pub fn period(&self, y: i32) -> Option<Period> {
+        match self.dated.as_str() {
+            "1 January" => Some(Period::instant(Date::jan1(y))),
+            "31 December" => Some(Period::instant(Date::dec31(y))),
+            "year" => Some(Period::year(y)),
+            _ => None,
+        }
+    }
+}
+
+/// Read the targets; problems become diagnostics with the line of the target. A missing file means
+/// no targets.
+pub fn load(data_dir: &Path, catalog: &Catalog, diags: &mut Vec<Diagnostic>) -> Vec<Target> {
+    let Ok(text) = std::fs::read_to_string(data_dir.join("coverage.toml")) else { return vec![] };
+    let file: File = match toml::from_str(&text) {
+        Ok(f) => f,
+        Err(e) => {
+            let (l, c) = e.span().map(|s| line_col(&text, s.start)).unwrap_or((1, 1));
+            diags.push(Diagnostic::error(FILE, l, c, kind::CONFIG_ERROR, e.message().replace('\n', " ")));
+            return vec![];
+        }
+    };
+    let lines: Vec<usize> = text.lines().enumerate().filter(|(_, l)| l.trim_start().starts_with("[[target]]")).map(|(i, _)| i + 1).collect();
+    let mut ok = vec![];
+    for (i, t) in file.target.into_iter().enumerate() {
+        let line = lines.get(i).copied().unwrap_or(1);
+        let mut bad = |msg: String| diags.push(Diagnostic::error(FILE, line, 1, kind::CONFIG_ERROR, msg));
+        if !catalog.series_known(&t.series) {
+            bad(format!("coverage target: unknown series '{}'", t.series));
+        } else if t.period(t.from).is_none() {
+            bad(format!("coverage target {}: dated must be \"1 January\", \"31 December\" or \"year\", not '{}'", t.series, t.dated));
+        } else if t.from > t.to {
+            bad(format!("coverage target {}: from {} is after to {}", t.series, t.from, t.to));
+        } else {
+            ok.push(t);
+        }
+    }
+    ok
+}
+
+/// One year of one target.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub series: String,
+    pub dated: String,
+    pub year: i32,
+    pub period: Period,
+    /// The documents (witness groups counted once), sorted.
+    pub documents: Vec<String>,
+}
+
+pub fn rows(targets: &[Target], an: &Analysis) -> Vec<Row> {
+    let derived: BTreeSet<(&str, Period, &str)> = an.derived.iter().map(|r| (r.series.as_str(), r.period, r.category.as_str())).collect();
+    let mut out = vec![];
+    for t in targets {
+        for year in t.from..=t.to {
+            let Some(period) = t.period(year) else { continue };
+            let documents: BTreeSet<String> = an
+                .reconciled
+                .iter()
+                .filter(|r| r.series == t.series && r.period == period && r.category.is_empty())
+                .filter(|r| !derived.contains(&(r.series.as_str(), r.period, r.category.as_str())))
+                .flat_map(|r| r.sources.iter().map(|s| an.rules.document_of(s)))
+                .collect();
+            out.push(Row { series: t.series.clone(), dated: t.dated.clone(), year, period, documents: documents.into_iter().collect() });
+        }
+    }
+    out
+}
+
+/// Years as compact ranges: 1934-1938, 1940, 1942-1953.
+fn ranges(years: &[i32]) -> String {
+    let mut parts = vec![];
+    let mut i = 0;
+    while i < years.len() {
+        let mut j = i;
+        while j + 1 < years.len() && years[j + 1] == years[j] + 1 {
+            j += 1;
+        }
+        parts.push(if i == j { years[i].to_string() } else { format!("{}-{}", years[i], years[j]) });
+        i = j + 1;
+    }
+    parts.join(", ")
+}
+
+/// For people: per target, the years with two or more documents, with one, with none.
+pub fn render_text(targets: &[Target], rows: &[Row]) -> String {
+    let mut out = String::from("Independent documents per year (witnesses of one document count once; targets in data/coverage.toml)\n");
+    for t in targets {
+        let mine: Vec<&Row> = rows.iter().filter(|r| r.series == t.series && r.dated == t.dated).collect();
+        let pick = |f: &dyn Fn(usize) -> bool| -> Vec<i32> { mine.iter().filter(|r| f(r.documents.len())).map(|r| r.year).collect() };
+        let (two, one, none) = (pick(&|n| n >= 2), pick(&|n| n == 1), pick(&|n| n == 0));
+        out.push_str(&format!("\n{} ({}, {}-{}): {} of {} years from two or more documents\n", t.series, t.dated, t.from, t.to, two.len(), mine.len()));
+        for (label, ys) in [("two or more", &two), ("one", &one), ("none", &none)] {
+            if !ys.is_empty() {
+                out.push_str(&format!("  {label:<12} {}\n", ranges(ys)));
+            }
+        }
+    }
+    out
+}
+
+/// For programs: one row per target year.
+pub fn render_csv(rows: &[Row]) -> String {
+    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(vec![]);
+    let _ = w.write_record(["series", "dated", "year", "period_start", "period_end", "n_documents", "documents"]);
+    for r in rows {
+        let _ = w.write_record([
+            r.series.clone(),
+            r.dated.clone(),
+            r.year.to_string(),
+            r.period.start.to_string(),
+            r.period.end.to_string(),
+            r.documents.len().to_string(),
+            r.documents.join(";"),
+        ]);
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn ranges_compress_runs_of_years() {
+        assert_eq!(super::ranges(&[1934, 1935, 1936, 1940, 1942, 1943]), "1934-1936, 1940, 1942-1943");
+        assert_eq!(super::ranges(&[]), "");
+    }
+}
