@@ -99,7 +99,9 @@ impl UncertaintyRule {
     }
 }
 
-pub fn load_rules(data_dir: &Path, diags: &mut Vec<Diagnostic>) -> (Rules, Uncertainty) {
+/// Read `reconcile.toml` and `uncertainty.toml`. Besides their syntax, the rules must name known
+/// sources (`known`), and a source may witness one document only.
+pub fn load_rules(data_dir: &Path, known: &dyn Fn(&str) -> bool, diags: &mut Vec<Diagnostic>) -> (Rules, Uncertainty) {
     fn read<T: for<'de> Deserialize<'de> + Default>(p: &Path, rel: &str, diags: &mut Vec<Diagnostic>) -> (T, String) {
         let Ok(text) = std::fs::read_to_string(p) else { return (T::default(), String::new()) };
         match toml::from_str::<T>(&text) {
@@ -132,7 +134,24 @@ pub fn load_rules(data_dir: &Path, diags: &mut Vec<Diagnostic>) -> (Rules, Uncer
             diags.push(err(i, "exclude", format!("exclude {} {} {}{}: a reason is required", x.source, x.series, x.period, x.within)));
         }
     }
+    let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+    for (i, w) in r.witnesses.iter().enumerate() {
+        for src in &w.sources {
+            if !known(src) {
+                diags.push(Diagnostic::error(REL, nth_table_line(&text, "witnesses", i), 1, kind::UNKNOWN_SOURCE, format!("witnesses '{}': source '{src}' is not in sources.csv", w.document)));
+            }
+            if let Some(other) = seen.insert(src, &w.document) {
+                diags.push(err(i, "witnesses", format!("source '{src}' witnesses two documents: '{other}' and '{}'", w.document)));
+            }
+        }
+    }
+    for (i, x) in r.exclude.iter().enumerate().filter(|(_, x)| !known(&x.source)) {
+        diags.push(Diagnostic::error(REL, nth_table_line(&text, "exclude", i), 1, kind::UNKNOWN_SOURCE, format!("exclude: source '{}' is not in sources.csv", x.source)));
+    }
     for (i, s) in r.series.iter().enumerate() {
+        for src in s.prefer.iter().filter(|p| !known(p)) {
+            diags.push(Diagnostic::error(REL, nth_table_line(&text, "series", i), 1, kind::UNKNOWN_SOURCE, format!("series '{}': preferred source '{src}' is not in sources.csv", s.series)));
+        }
         if !matches!(s.method.as_str(), "preferred" | "median") {
             diags.push(err(i, "series", format!("series '{}': method '{}' is not preferred or median", s.series, s.method)));
         }
