@@ -341,18 +341,29 @@ pub const ESTIMATE_MAP: &[(&str, &str, &str)] = &[
     ("estimate.prisoners_1939", "custody.population", "1939-01-01"),
     ("estimate.prisoners_end_1940", "custody.population", "1941-01-01"),
     ("estimate.custody_population_1942", "custody.population", "1942-01-01"),
+    ("estimate.executions_1935_41", "nkvd.death_sentences", "1935-1941"),
+    ("estimate.political_repressed_1921_53", "nkvd.convictions", "1921-01-01/1953-06-30"),
+    ("estimate.gulag_deaths_incl_medical_releases_1930_53", "gulag.deaths", "1930-1953"),
 ];
 
-/// The archival value and range for an estimate's quantity (sums flows over a span).
+/// The archival value and range for an estimate's quantity: for a stock, the reconciled row at that
+/// date; for a span, the sum of the yearly flows where every year has one (the archival documents
+/// themselves), else the reconciled row printed for exactly that span (a printed total).
 pub fn archival_for(an: &Analysis, series: &str, when: &str) -> Option<(f64, f64, f64, String)> {
     let p = Period::parse(when)?;
-    if p.is_instant() {
+    let exact = |p: Period| {
         let r = an.reconciled.iter().find(|r| r.series == series && r.period == p && r.category.is_empty())?;
-        return Some((r.value, r.low, r.high, r.sources.join(";")));
+        Some((r.value, r.low, r.high, r.sources.join(";")))
+    };
+    if p.is_instant() {
+        return exact(p);
     }
+    let whole_years = p.start == crate::model::Date::jan1(p.start.y) && p.end == crate::model::Date::dec31(p.end.y);
     let (mut v, mut lo, mut hi, mut src) = (0.0, 0.0, 0.0, vec![]);
     for y in p.start.y..=p.end.y {
-        let r = an.reconciled.iter().find(|r| r.series == series && r.period == Period::year(y) && r.category.is_empty())?;
+        let Some(r) = an.reconciled.iter().find(|r| r.series == series && r.period == Period::year(y) && r.category.is_empty()).filter(|_| whole_years) else {
+            return exact(p);
+        };
         v += r.value;
         lo += r.low;
         hi += r.high;
@@ -397,7 +408,7 @@ fn estimates_chart(an: &Analysis) -> Chart {
         units: vec![Unit::Persons],
         layers: vec![layer("Archival figure and range", Style::Band, arch, 0), layer("Published estimate (bar: printed range)", Style::ErrorBars, est, 0)],
         x_range: (0.0, 1.0),
-        note: "Archival: executions = death sentences on NKVD cases 1937-38; arrests = arrests by the state security organs 1937-38; repressed = convictions on NKVD cases 1937-38; stocks on 1 January (of the next year for end-of-year estimates; of the year for 1939 and 1942, whose date within the year is not printed).".into(),
+        note: "Archival: executions = death sentences on NKVD cases in the same calendar years (1935-41: the whole of 1941); arrests = arrests by the state security organs 1937-38; repressed = convictions on NKVD cases 1937-38 (1921-1953: the MVD count to mid-1953, its printed total); deaths = the OURZ report's GULAG deaths; stocks on 1 January (of the next year for end-of-year estimates; of the year for 1939 and 1942, whose date within the year is not printed).".into(),
         log: true,
         rows,
         legend_right: false,
@@ -556,7 +567,9 @@ where
     let lo = vals.iter().cloned().fold(f64::INFINITY, f64::min).min(1e5) / 2.0;
     let hi = vals.iter().cloned().fold(0.0f64, f64::max).max(1e6) * 2.0;
     let rows = c.rows.clone();
-    let mut ch = ChartBuilder::on(area).margin(12).x_label_area_size(34).y_label_area_size(330).build_cartesian_2d((lo..hi).log_scale(), -0.5..(n - 0.5))?;
+    // room for the longest row label (about 6 px a character at the label size), never below 330 px
+    let label_w = rows.iter().map(|r| r.chars().count()).max().unwrap_or(0) as u32 * 6 + 24;
+    let mut ch = ChartBuilder::on(area).margin(12).x_label_area_size(34).y_label_area_size(label_w.max(330)).build_cartesian_2d((lo..hi).log_scale(), -0.5..(n - 0.5))?;
     ch.configure_mesh()
         .x_desc(c.y_labels[0].clone())
         .x_label_formatter(&|v| fmt_axis(*v, Unit::Persons))
