@@ -181,3 +181,27 @@ fn docs_series_names_the_sources_with_figures() {
         assert_eq!(listed, have, "docs/series.md: sources with figures for {s}");
     }
 }
+
+/// The estimates chart sets each estimate against the archival documents: yearly flows summed where
+/// every year has one (not a later restatement's printed total), a printed span total only where
+/// years are missing.
+#[test]
+fn estimates_chart_sets_estimates_against_the_archival_documents() {
+    let mut rdr = csv::Reader::from_path(repo().join("data/clean/charts.csv")).unwrap();
+    let h = rdr.headers().unwrap().clone();
+    let col = |n: &str| h.iter().position(|x| x == n).unwrap();
+    let (cc, cl, cr, cv, cs) = (col("chart"), col("layer"), col("row"), col("value"), col("sources"));
+    let mut archival = std::collections::BTreeMap::new();
+    for r in rdr.records() {
+        let r = r.unwrap();
+        if &r[cc] == "estimates-vs-archives" && r[cl].starts_with("Archival") {
+            archival.insert(r[cr].to_string(), (r[cv].to_string(), r[cs].to_string()));
+        }
+    }
+    let (v, s) = &archival["executions 1937 38: conquest1990"];
+    assert_eq!(v, "681692.00");
+    assert!(s.split(';').any(|x| x == "mvd1953-report") && s.split(';').any(|x| x == "kgb-luneev1997"), "{s}");
+    let (v, s) = &archival["political repressed 1921 53: okhotin-roginsky"];
+    assert_eq!(v, "4060306.00");
+    assert!(s.contains("mvd1953-report"), "{s}");
+}
