@@ -8,8 +8,8 @@ Parquet file through pyarrow without counting its bytes, so for Parquet resource
 `byte-count` ("actual is None"); those errors (and only those, on Parquet resources whose size and
 hash were checked here) are tolerated. Any other error fails.
 
-`parquet`: observations and reconciled (and charts) must hold the same rows and values in the
-Parquet and CSV copies. The CSV leaves an empty text cell empty (read as null); the Parquet holds
+`parquet`: every table written as Parquet (the datapackage's Parquet resources) must hold the same
+rows and values in the Parquet and CSV copies. The CSV leaves an empty text cell empty (read as null); the Parquet holds
 an empty string: both count as "no text" here.
 """
 import hashlib
@@ -66,7 +66,11 @@ def check_parquet() -> None:
     import polars as pl
     import pyarrow.parquet as pq
 
-    for name in ("observations", "reconciled", "charts"):
+    pkg = json.loads((CLEAN / "datapackage.json").read_text(encoding="utf-8"))
+    names = sorted(r["path"][: -len(".parquet")] for r in pkg["resources"] if r["path"].endswith(".parquet"))
+    if not names:
+        fail("datapackage.json lists no Parquet resource")
+    for name in names:
         pq_path, csv_path = CLEAN / f"{name}.parquet", CLEAN / f"{name}.csv"
         table = pq.read_table(pq_path)
         from_arrow = pl.from_arrow(table)

@@ -138,22 +138,10 @@ pub fn render_text(targets: &[Target], rows: &[Row]) -> String {
     out
 }
 
-/// For programs: one row per target year.
-pub fn render_csv(rows: &[Row]) -> String {
-    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(vec![]);
-    let _ = w.write_record(["series", "dated", "year", "period_start", "period_end", "n_documents", "documents"]);
-    for r in rows {
-        let _ = w.write_record([
-            r.series.clone(),
-            r.dated.clone(),
-            r.year.to_string(),
-            r.period.start.to_string(),
-            r.period.end.to_string(),
-            r.documents.len().to_string(),
-            r.documents.join(";"),
-        ]);
-    }
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+/// For programs: one row per target year (the `coverage` table of the exports, as CSV).
+pub fn render_csv(rows: &[Row]) -> crate::error::Result<String> {
+    let bytes = crate::export::csv_bytes(&crate::export::coverage_table(rows))?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 #[cfg(test)]

@@ -195,6 +195,41 @@ pub fn claims_table(results: &[ClaimResult]) -> Table {
     }
 }
 
+pub fn coverage_table(rows: &[crate::coverage::Row]) -> Table {
+    let mut rows: Vec<Vec<Cell>> = rows
+        .iter()
+        .map(|r| {
+            vec![
+                Cell::Str(r.series.clone()),
+                Cell::Str(r.dated.clone()),
+                Cell::Int(r.year as i64),
+                Cell::Str(r.period.start.to_string()),
+                Cell::Str(r.period.end.to_string()),
+                Cell::Int(r.documents.len() as i64),
+                Cell::Str(r.documents.join(";")),
+            ]
+        })
+        .collect();
+    sort_rows(&mut rows);
+    Table {
+        name: "coverage".into(),
+        title: "Independent documents behind each year of the core series".into(),
+        description: "One row per target series and year of data/coverage.toml: how many independent documents give the reconciled printed value (witnesses of one document count once; derived values never), and which.".into(),
+        fields: vec![
+            f("series", FieldType::String, "Series name", true),
+            f("dated", FieldType::String, "How the value is dated: 1 January or 31 December (a stock), or year (a flow)", true),
+            f("year", FieldType::Integer, "The year", true),
+            f("period_start", FieldType::Date, "First day of the period looked up", true),
+            f("period_end", FieldType::Date, "Last day of the period looked up", true),
+            f("n_documents", FieldType::Integer, "Independent documents with a value (0: none)", true),
+            f("documents", FieldType::String, "The documents, ';'-separated (a witness group's document, or the source itself)", false),
+        ],
+        primary_key: vec!["series", "dated", "year"],
+        rows,
+        parquet: true,
+    }
+}
+
 fn sort_rows(rows: &mut [Vec<Cell>]) {
     rows.sort_by(|a, b| {
         for (x, y) in a.iter().zip(b) {

@@ -142,6 +142,7 @@ impl Analysis {
             crate::export::observations_table(&self.observations),
             crate::export::reconciled_table(&self.reconciled),
             crate::export::claims_table(&self.claims),
+            crate::export::coverage_table(&crate::coverage::rows(&self.coverage, self)),
         ]
     }
     pub fn sources(&self) -> Vec<&crate::ingest::Source> {

@@ -206,6 +206,12 @@ fn coverage_counts_documents_per_year_and_rejects_bad_targets() {
     let out = stdout(&o);
     assert!(out.starts_with("series,dated,year,period_start,period_end,n_documents,documents\n"), "{out}");
     assert!(out.contains("camps.population,1 January,1939,1939-01-01,1939-01-01,2,demo;demo2\n"), "{out}");
+    // the same table is an export of build, described in the data package
+    assert_eq!(w.run(&["build", "--out", "o"]).status.code(), Some(0));
+    let exported = std::fs::read_to_string(w.path("o/data/clean/coverage.csv")).unwrap();
+    assert_eq!(exported, out);
+    let pkg = std::fs::read_to_string(w.path("o/data/clean/datapackage.json")).unwrap();
+    assert!(pkg.contains("\"coverage.parquet\"") && pkg.contains("\"n_documents\""), "{pkg}");
     // two witnesses of one document count once
     let rules = w.read("reconcile.toml") + "\n[[witnesses]]\ndocument = \"Demo\"\nsources = [\"demo\", \"demo2\"]\n";
     w.write("reconcile.toml", rules.as_bytes());
