@@ -26,6 +26,7 @@ pub const NAMES: &[&str] = &[
     "prisons-quarterly",
     "special-settlements",
     "colonies-gender",
+    "coverage",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -105,6 +106,9 @@ pub struct Chart {
     pub rows: Vec<String>,
     /// Legend in the upper right corner instead of the upper left.
     pub legend_right: bool,
+    /// A grid of cells (one layer a row, one point a year; value = the count drawn in the cell)
+    /// instead of lines: the coverage chart.
+    pub grid: bool,
 }
 
 /// A point for one source's printed figure (no range of its own).
@@ -155,7 +159,7 @@ fn sources_of(layers: &[Layer]) -> String {
 
 pub fn build_charts(an: &Analysis) -> Vec<Chart> {
     let mut out = Vec::new();
-    let mk = |name: &'static str, title: &str, y: &str, unit: Unit, layers: Vec<Layer>, x: (f64, f64), note: &str| Chart { name, title: title.into(), y_labels: vec![y.into()], units: vec![unit], layers, x_range: x, note: note.into(), log: false, rows: vec![], legend_right: false };
+    let mk = |name: &'static str, title: &str, y: &str, unit: Unit, layers: Vec<Layer>, x: (f64, f64), note: &str| Chart { name, title: title.into(), y_labels: vec![y.into()], units: vec![unit], layers, x_range: x, note: note.into(), log: false, rows: vec![], legend_right: false, grid: false };
 
     // Figure A
     let mut ss = an.reconciled.iter().filter(|r| r.series == "special_settlements.population" && r.category.is_empty() && r.period.is_instant() && (1935..=1940).contains(&r.period.start.y)).map(|r| pt(r, r.period.start.year_f())).collect::<Vec<_>>();
@@ -325,6 +329,8 @@ pub fn build_charts(an: &Analysis) -> Vec<Chart> {
         let s = sources_of(&c.layers);
         c.note = if c.note.is_empty() { format!("Sources: {s}.") } else { format!("{} Sources: {s}.", c.note) };
     }
+    // its cells name documents, not sources: the note says where they are listed
+    out.extend(coverage_chart(an));
     out
 }
 
@@ -412,7 +418,41 @@ fn estimates_chart(an: &Analysis) -> Chart {
         log: true,
         rows,
         legend_right: false,
+        grid: false,
     }
+}
+
+/// How many independent documents give each year of the core series (data/coverage.toml): one row
+/// a target, one cell a year, the count written in the cell.
+fn coverage_chart(an: &Analysis) -> Option<Chart> {
+    let rows = crate::coverage::rows(&an.coverage, an);
+    let (y0, y1) = (rows.iter().map(|r| r.year).min()?, rows.iter().map(|r| r.year).max()?);
+    let mut layers = Vec::new();
+    for t in &an.coverage {
+        let label = format!("{} ({})", t.series, t.dated);
+        let points = rows
+            .iter()
+            .filter(|r| r.series == t.series && r.dated == t.dated)
+            .map(|r| {
+                let n = r.documents.len() as f64;
+                Pt { period: r.period, x: r.year as f64, value: n, low: n, high: n, single: n == 1.0, gap_filled: false, sources: r.documents.join(";"), flags: String::new() }
+            })
+            .collect();
+        layers.push(layer(&label, Style::Points, points, 0));
+    }
+    Some(Chart {
+        name: "coverage",
+        title: "Independent documents behind each year of the core series".into(),
+        y_labels: vec!["documents".into()],
+        units: vec![Unit::Count],
+        rows: layers.iter().map(|l| l.label.clone()).collect(),
+        layers,
+        x_range: (y0 as f64 - 0.5, y1 as f64 + 0.5),
+        note: "Each cell: how many independent documents print the year's value (copies, reprints and translations of one document count once; values derived by the pipeline are not counted; a total over several years covers no single year). Targets: data/coverage.toml; the documents of each cell are named in data/clean/coverage.csv.".into(),
+        log: false,
+        legend_right: false,
+        grid: true,
+    })
 }
 
 /// Split points into runs without gaps (more than 1.5 years apart), so lines do not bridge years
@@ -471,10 +511,15 @@ where
     for (i, line) in lines.into_iter().enumerate() {
         foot.draw(&Text::new(line, (20, 4 + 17 * i as i32), ("sans-serif", 12).into_font().color(&grey))).map_err(e)?;
     }
-    foot.draw(&Text::new("Shaded band / bars: range. Hollow marker: one source only. Triangle: gap-filled (derived).".to_string(), (20, 6 + 17 * n), ("sans-serif", 12).into_font().color(&grey))).map_err(e)?;
+    if !c.grid {
+        foot.draw(&Text::new("Shaded band / bars: range. Hollow marker: one source only. Triangle: gap-filled (derived).".to_string(), (20, 6 + 17 * n), ("sans-serif", 12).into_font().color(&grey))).map_err(e)?;
+    }
     let panels: Vec<DrawingArea<DB, Shift>> = if c.y_labels.len() == 2 { let (a, b) = main.split_vertically(main_h * 3 / 5); vec![a, b] } else { vec![main] };
     if c.log {
         return draw_estimates(&panels[0], c).map_err(|x| x.to_string());
+    }
+    if c.grid {
+        return draw_grid(&panels[0], c).map_err(|x| x.to_string());
     }
     for (pi, area) in panels.iter().enumerate() {
         let layers: Vec<(usize, &Layer)> = c.layers.iter().enumerate().filter(|(_, l)| l.panel == pi).collect();
@@ -593,6 +638,50 @@ where
         .legend(move |(x, y)| Circle::new((x + 9, y), 4, orange.filled()));
     ch.draw_series(c.layers[1].points.iter().map(|p| Circle::new((p.value, p.x), 5, orange.filled())))?;
     ch.configure_series_labels().position(SeriesLabelPosition::UpperLeft).background_style(WHITE.mix(0.85)).border_style(RGBColor(200, 200, 200)).label_font(("sans-serif", 13)).draw()?;
+    Ok(())
+}
+
+fn draw_grid<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, c: &Chart) -> std::result::Result<(), DrawingAreaErrorKind<DB::ErrorType>>
+where
+    DB::ErrorType: 'static,
+{
+    let n = c.layers.len().max(1);
+    let rows = c.rows.clone();
+    let label_w = rows.iter().map(|r| r.chars().count()).max().unwrap_or(0) as u32 * 6 + 24;
+    let (x0, x1) = c.x_range;
+    let mut ch = ChartBuilder::on(area).margin(12).x_label_area_size(30).y_label_area_size(label_w).build_cartesian_2d(x0..x1, -0.5..(n as f64 - 0.5))?;
+    ch.configure_mesh()
+        .disable_mesh()
+        .x_labels(((x1 - x0) / 2.0).ceil() as usize)
+        .x_label_formatter(&|v| format!("{v:.0}"))
+        .y_labels(n)
+        .y_label_formatter(&|v| {
+            // the first target at the top
+            let i = v.round();
+            if (v - i).abs() < 0.01 && i >= 0.0 { rows.get(n - 1 - i as usize).cloned().unwrap_or_default() } else { String::new() }
+        })
+        .label_style(("sans-serif", 12))
+        .draw()?;
+    let colour = |k: f64| match k as usize {
+        0 => RGBColor(238, 238, 238),
+        1 => RGBColor(243, 203, 128),
+        2 => RGBColor(134, 196, 232),
+        _ => PALETTE[0],
+    };
+    let legend = [(0.0, "no document"), (1.0, "one document"), (2.0, "two documents"), (3.0, "three or more")];
+    for (k, text) in legend {
+        let col = colour(k);
+        ch.draw_series(std::iter::empty::<Rectangle<(f64, f64)>>())?.label(text).legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], col.filled()));
+    }
+    for (i, l) in c.layers.iter().enumerate() {
+        let y = (n - 1 - i) as f64;
+        ch.draw_series(l.points.iter().map(|p| Rectangle::new([(p.x - 0.46, y - 0.42), (p.x + 0.46, y + 0.42)], colour(p.value).filled())))?;
+        ch.draw_series(l.points.iter().filter(|p| p.value > 0.0).map(|p| {
+            let ink = if p.value >= 3.0 { WHITE } else { BLACK };
+            Text::new(format!("{:.0}", p.value), (p.x - 0.18, y + 0.25), ("sans-serif", 11).into_font().color(&ink))
+        }))?;
+    }
+    ch.configure_series_labels().position(SeriesLabelPosition::LowerRight).background_style(WHITE.mix(0.9)).border_style(RGBColor(200, 200, 200)).label_font(("sans-serif", 12)).draw()?;
     Ok(())
 }
 

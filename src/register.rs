@@ -898,6 +898,7 @@ pub fn charts(imp: &Import, totals: &[YearTotal], cmp: &[Comparison]) -> Vec<cra
         log: false,
         rows: vec![],
         legend_right: false,
+        grid: false,
     };
     // the camps that are among the three largest in some year, up to seven (palette), by peak
     let mut peak: BTreeMap<&str, (f64, &Camp)> = BTreeMap::new();
@@ -925,6 +926,7 @@ pub fn charts(imp: &Import, totals: &[YearTotal], cmp: &[Comparison]) -> Vec<cra
         log: false,
         rows: vec![],
         legend_right: false,
+        grid: false,
     };
     a.note = format!("{date_note} Sources: {src}; camps.population reconciled.");
     b.note = format!("Each camp's figures as the register gives them; lines join years with a figure. {date_note} Source: {src}.");

@@ -212,6 +212,11 @@ fn coverage_counts_documents_per_year_and_rejects_bad_targets() {
     assert_eq!(exported, out);
     let pkg = std::fs::read_to_string(w.path("o/data/clean/datapackage.json")).unwrap();
     assert!(pkg.contains("\"coverage.parquet\"") && pkg.contains("\"n_documents\""), "{pkg}");
+    // and a chart; without targets the chart is absent, and asking for it is a usage error
+    let o = w.run(&["plot", "coverage", "--out", "p", "--format", "svg"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let svg = std::fs::read_to_string(w.path("p/coverage.svg")).unwrap();
+    assert!(svg.contains("camps.population (1 January)") && svg.contains("two documents"), "coverage chart lacks its rows or legend");
     // two witnesses of one document count once
     let rules = w.read("reconcile.toml") + "\n[[witnesses]]\ndocument = \"Demo\"\nsources = [\"demo\", \"demo2\"]\n";
     w.write("reconcile.toml", rules.as_bytes());
@@ -223,4 +228,8 @@ fn coverage_counts_documents_per_year_and_rejects_bad_targets() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("data/coverage.toml:7:1: error[config-error]: coverage target: unknown series 'no.such'"), "{}", stderr(&o));
     assert_eq!(w.run(&["coverage"]).status.code(), Some(1));
+    std::fs::remove_file(w.data().join("coverage.toml")).unwrap();
+    let o = w.run(&["plot", "coverage", "--out", "q"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("nothing to draw"), "{}", stderr(&o));
 }

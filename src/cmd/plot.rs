@@ -24,6 +24,12 @@ pub fn run(a: &Args) -> Result<i32> {
     }
     let an = crate::pipeline::analyse(&super::data_dir(&a.data))?;
     let written = crate::charts::draw(&an, &a.figures, &a.out, fmt)?;
+    // a known figure can be absent from these data (the coverage chart without data/coverage.toml)
+    for f in &a.figures {
+        if !written.iter().any(|w| w.strip_suffix(".svg").or_else(|| w.strip_suffix(".png")) == Some(f.as_str())) {
+            return Err(Error::Usage(format!("figure '{f}' has nothing to draw in these data")));
+        }
+    }
     eprintln!("wrote {} file(s) to {}", written.len(), a.out.display());
     Ok(0)
 }
