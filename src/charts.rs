@@ -101,14 +101,23 @@ pub struct Chart {
     pub layers: Vec<Layer>,
     pub x_range: (f64, f64),
     pub note: String,
-    pub log: bool,
-    /// For the estimates chart: row labels (category axis).
+    pub kind: Kind,
+    /// For the estimates and grid charts: row labels (category axis).
     pub rows: Vec<String>,
     /// Legend in the upper right corner instead of the upper left.
     pub legend_right: bool,
-    /// A grid of cells (one layer a row, one point a year; value = the count drawn in the cell)
-    /// instead of lines: the coverage chart.
-    pub grid: bool,
+}
+
+/// How a chart is drawn.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Kind {
+    /// Series against years: bands, error bars, points (one or two panels).
+    Lines,
+    /// Estimates against archival figures, one row each, on a log scale.
+    Estimates,
+    /// A grid of cells, one layer a row and one point a year, the value written in the cell
+    /// (the coverage chart).
+    Grid,
 }
 
 /// A point for one source's printed figure (no range of its own).
@@ -159,7 +168,7 @@ fn sources_of(layers: &[Layer]) -> String {
 
 pub fn build_charts(an: &Analysis) -> Vec<Chart> {
     let mut out = Vec::new();
-    let mk = |name: &'static str, title: &str, y: &str, unit: Unit, layers: Vec<Layer>, x: (f64, f64), note: &str| Chart { name, title: title.into(), y_labels: vec![y.into()], units: vec![unit], layers, x_range: x, note: note.into(), log: false, rows: vec![], legend_right: false, grid: false };
+    let mk = |name: &'static str, title: &str, y: &str, unit: Unit, layers: Vec<Layer>, x: (f64, f64), note: &str| Chart { name, title: title.into(), y_labels: vec![y.into()], units: vec![unit], layers, x_range: x, note: note.into(), kind: Kind::Lines, rows: vec![], legend_right: false };
 
     // Figure A
     let mut ss = an.reconciled.iter().filter(|r| r.series == "special_settlements.population" && r.category.is_empty() && r.period.is_instant() && (1935..=1940).contains(&r.period.start.y)).map(|r| pt(r, r.period.start.year_f())).collect::<Vec<_>>();
@@ -415,10 +424,9 @@ fn estimates_chart(an: &Analysis) -> Chart {
         layers: vec![layer("Archival figure and range", Style::Band, arch, 0), layer("Published estimate (bar: printed range)", Style::ErrorBars, est, 0)],
         x_range: (0.0, 1.0),
         note: "Archival: executions = death sentences on NKVD cases in the same calendar years (1935-41: the whole of 1941); arrests = arrests by the state security organs 1937-38; repressed = convictions on NKVD cases 1937-38 (1921-1953: the MVD count to mid-1953, its printed total); deaths = the OURZ report's GULAG deaths; stocks on 1 January (of the next year for end-of-year estimates; of the year for 1939 and 1942, whose date within the year is not printed).".into(),
-        log: true,
+        kind: Kind::Estimates,
         rows,
         legend_right: false,
-        grid: false,
     }
 }
 
@@ -449,9 +457,8 @@ fn coverage_chart(an: &Analysis) -> Option<Chart> {
         layers,
         x_range: (y0 as f64 - 0.5, y1 as f64 + 0.5),
         note: "Each cell: how many independent documents print the year's value (copies, reprints and translations of one document count once; values derived by the pipeline are not counted; a total over several years covers no single year). Targets: data/coverage.toml; the documents of each cell are named in data/clean/coverage.csv.".into(),
-        log: false,
+        kind: Kind::Grid,
         legend_right: false,
-        grid: true,
     })
 }
 
@@ -511,15 +518,14 @@ where
     for (i, line) in lines.into_iter().enumerate() {
         foot.draw(&Text::new(line, (20, 4 + 17 * i as i32), ("sans-serif", 12).into_font().color(&grey))).map_err(e)?;
     }
-    if !c.grid {
+    if c.kind != Kind::Grid {
         foot.draw(&Text::new("Shaded band / bars: range. Hollow marker: one source only. Triangle: gap-filled (derived).".to_string(), (20, 6 + 17 * n), ("sans-serif", 12).into_font().color(&grey))).map_err(e)?;
     }
     let panels: Vec<DrawingArea<DB, Shift>> = if c.y_labels.len() == 2 { let (a, b) = main.split_vertically(main_h * 3 / 5); vec![a, b] } else { vec![main] };
-    if c.log {
-        return draw_estimates(&panels[0], c).map_err(|x| x.to_string());
-    }
-    if c.grid {
-        return draw_grid(&panels[0], c).map_err(|x| x.to_string());
+    match c.kind {
+        Kind::Estimates => return draw_estimates(&panels[0], c).map_err(|x| x.to_string()),
+        Kind::Grid => return draw_grid(&panels[0], c).map_err(|x| x.to_string()),
+        Kind::Lines => {}
     }
     for (pi, area) in panels.iter().enumerate() {
         let layers: Vec<(usize, &Layer)> = c.layers.iter().enumerate().filter(|(_, l)| l.panel == pi).collect();
@@ -612,9 +618,7 @@ where
     let lo = vals.iter().cloned().fold(f64::INFINITY, f64::min).min(1e5) / 2.0;
     let hi = vals.iter().cloned().fold(0.0f64, f64::max).max(1e6) * 2.0;
     let rows = c.rows.clone();
-    // room for the longest row label (about 6 px a character at the label size), never below 330 px
-    let label_w = rows.iter().map(|r| r.chars().count()).max().unwrap_or(0) as u32 * 6 + 24;
-    let mut ch = ChartBuilder::on(area).margin(12).x_label_area_size(34).y_label_area_size(label_w.max(330)).build_cartesian_2d((lo..hi).log_scale(), -0.5..(n - 0.5))?;
+    let mut ch = ChartBuilder::on(area).margin(12).x_label_area_size(34).y_label_area_size(label_width(&rows).max(330)).build_cartesian_2d((lo..hi).log_scale(), -0.5..(n - 0.5))?;
     ch.configure_mesh()
         .x_desc(c.y_labels[0].clone())
         .x_label_formatter(&|v| fmt_axis(*v, Unit::Persons))
@@ -641,15 +645,19 @@ where
     Ok(())
 }
 
+/// Room for the longest row label of a category axis: about 6 px a character at the label size.
+fn label_width(rows: &[String]) -> u32 {
+    rows.iter().map(|r| r.chars().count()).max().unwrap_or(0) as u32 * 6 + 24
+}
+
 fn draw_grid<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, c: &Chart) -> std::result::Result<(), DrawingAreaErrorKind<DB::ErrorType>>
 where
     DB::ErrorType: 'static,
 {
     let n = c.layers.len().max(1);
     let rows = c.rows.clone();
-    let label_w = rows.iter().map(|r| r.chars().count()).max().unwrap_or(0) as u32 * 6 + 24;
     let (x0, x1) = c.x_range;
-    let mut ch = ChartBuilder::on(area).margin(12).x_label_area_size(30).y_label_area_size(label_w).build_cartesian_2d(x0..x1, -0.5..(n as f64 - 0.5))?;
+    let mut ch = ChartBuilder::on(area).margin(12).x_label_area_size(30).y_label_area_size(label_width(&rows)).build_cartesian_2d(x0..x1, -0.5..(n as f64 - 0.5))?;
     ch.configure_mesh()
         .disable_mesh()
         .x_labels(((x1 - x0) / 2.0).ceil() as usize)
@@ -658,7 +666,7 @@ where
         .y_label_formatter(&|v| {
             // the first target at the top
             let i = v.round();
-            if (v - i).abs() < 0.01 && i >= 0.0 { rows.get(n - 1 - i as usize).cloned().unwrap_or_default() } else { String::new() }
+            if (v - i).abs() < 0.01 && i >= 0.0 { (n - 1).checked_sub(i as usize).and_then(|k| rows.get(k)).cloned().unwrap_or_default() } else { String::new() }
         })
         .label_style(("sans-serif", 12))
         .draw()?;
@@ -749,7 +757,7 @@ pub fn chart_tables(an: &Analysis) -> Vec<Table> {
     for c in &charts {
         for l in &c.layers {
             for p in &l.points {
-                let row = if c.log { c.rows.get(p.x as usize).cloned().unwrap_or_default() } else { String::new() };
+                let row = if c.kind == Kind::Estimates { c.rows.get(p.x as usize).cloned().unwrap_or_default() } else { String::new() };
                 rows.push(vec![
                     Cell::Str(c.name.into()),
                     Cell::Str(l.label.clone()),

@@ -868,7 +868,7 @@ pub fn claims_text(checks: &[ClaimCheck]) -> String {
 
 /// Charts: bottom-up vs top-down (with camps reporting), and the largest camps by year.
 pub fn charts(imp: &Import, totals: &[YearTotal], cmp: &[Comparison]) -> Vec<crate::charts::Chart> {
-    use crate::charts::{Chart, Layer, Pt, Style};
+    use crate::charts::{Chart, Kind, Layer, Pt, Style};
     let x_of = |p: Period| if p.is_instant() { p.start.year_f() } else { p.start.y as f64 + 0.5 };
     let src = imp.manifest.source_id.get_ref().clone();
     let pt = |p: Period, v: f64, lo: f64, hi: f64, single: bool, sources: String, flags: String| Pt { period: p, x: x_of(p), value: v, low: lo, high: hi, single, gap_filled: false, sources, flags };
@@ -895,10 +895,9 @@ pub fn charts(imp: &Import, totals: &[YearTotal], cmp: &[Comparison]) -> Vec<cra
         ],
         x_range: xr,
         note: String::new(),
-        log: false,
+        kind: Kind::Lines,
         rows: vec![],
         legend_right: false,
-        grid: false,
     };
     // the camps that are among the three largest in some year, up to seven (palette), by peak
     let mut peak: BTreeMap<&str, (f64, &Camp)> = BTreeMap::new();
@@ -923,10 +922,9 @@ pub fn charts(imp: &Import, totals: &[YearTotal], cmp: &[Comparison]) -> Vec<cra
         layers,
         x_range: xr,
         note: String::new(),
-        log: false,
+        kind: Kind::Lines,
         rows: vec![],
         legend_right: false,
-        grid: false,
     };
     a.note = format!("{date_note} Sources: {src}; camps.population reconciled.");
     b.note = format!("Each camp's figures as the register gives them; lines join years with a figure. {date_note} Source: {src}.");
