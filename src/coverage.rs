@@ -6,7 +6,7 @@
 //! witnesses not at all, and values derived by the pipeline never. Spans of several years do not
 //! cover a single year.
 
-use crate::diag::{kind, line_col, Diagnostic};
+use crate::diag::{kind, nth_table_line, read_toml, Diagnostic};
 use crate::ingest::Catalog;
 use crate::model::{Date, Period};
 use crate::pipeline::Analysis;
@@ -49,19 +49,10 @@ impl Target {
 /// Read the targets; problems become diagnostics with the line of the target. A missing file means
 /// no targets.
 pub fn load(data_dir: &Path, catalog: &Catalog, diags: &mut Vec<Diagnostic>) -> Vec<Target> {
-    let Ok(text) = std::fs::read_to_string(data_dir.join("coverage.toml")) else { return vec![] };
-    let file: File = match toml::from_str(&text) {
-        Ok(f) => f,
-        Err(e) => {
-            let (l, c) = e.span().map(|s| line_col(&text, s.start)).unwrap_or((1, 1));
-            diags.push(Diagnostic::error(FILE, l, c, kind::CONFIG_ERROR, e.message().replace('\n', " ")));
-            return vec![];
-        }
-    };
-    let lines: Vec<usize> = text.lines().enumerate().filter(|(_, l)| l.trim_start().starts_with("[[target]]")).map(|(i, _)| i + 1).collect();
+    let (file, text): (File, String) = read_toml(&data_dir.join("coverage.toml"), FILE, diags);
     let mut ok = vec![];
     for (i, t) in file.target.into_iter().enumerate() {
-        let line = lines.get(i).copied().unwrap_or(1);
+        let line = nth_table_line(&text, "target", i);
         let mut bad = |msg: String| diags.push(Diagnostic::error(FILE, line, 1, kind::CONFIG_ERROR, msg));
         if !catalog.series_known(&t.series) {
             bad(format!("coverage target: unknown series '{}'", t.series));

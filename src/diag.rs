@@ -89,3 +89,29 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let column = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
     (line, column)
 }
+
+/// Read a TOML configuration file of the data folder: its value and its text (for locating
+/// problems later). A missing file gives the default; a syntax error becomes a config-error at
+/// its line and column in `rel`, and the default.
+pub fn read_toml<T: for<'de> serde::Deserialize<'de> + Default>(path: &std::path::Path, rel: &str, diags: &mut Vec<Diagnostic>) -> (T, String) {
+    let Ok(text) = std::fs::read_to_string(path) else { return (T::default(), String::new()) };
+    match toml::from_str::<T>(&text) {
+        Ok(v) => (v, text),
+        Err(e) => {
+            let (l, c) = e.span().map(|s| line_col(&text, s.start)).unwrap_or((1, 1));
+            diags.push(Diagnostic::error(rel, l, c, kind::CONFIG_ERROR, e.message().replace('\n', " ")));
+            (T::default(), text)
+        }
+    }
+}
+
+/// The line (1-based) of the `i`-th `[[table]]` header in a TOML text, so that an error in a
+/// rule points at the rule; line 1 if the header cannot be found (for example, inline arrays).
+pub fn nth_table_line(text: &str, table: &str, i: usize) -> usize {
+    let header = format!("[[{table}]]");
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| l.trim_start().starts_with(&header))
+        .nth(i)
+        .map_or(1, |(n, _)| n + 1)
+}

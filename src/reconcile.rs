@@ -3,7 +3,7 @@
 //! sources (with their printed rounding) widened by the systematic uncertainty that
 //! `data/uncertainty.toml` declares. Conflicts are flagged, never averaged away silently.
 
-use crate::diag::{kind, line_col, Diagnostic};
+use crate::diag::{kind, nth_table_line, read_toml, Diagnostic};
 use crate::model::{Observation, Period, Unit};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -102,22 +102,16 @@ impl UncertaintyRule {
 /// Read `reconcile.toml` and `uncertainty.toml`. Besides their syntax, the rules must name known
 /// sources (`known`), and a source may witness one document only.
 pub fn load_rules(data_dir: &Path, known: &dyn Fn(&str) -> bool, diags: &mut Vec<Diagnostic>) -> (Rules, Uncertainty) {
-    fn read<T: for<'de> Deserialize<'de> + Default>(p: &Path, rel: &str, diags: &mut Vec<Diagnostic>) -> (T, String) {
-        let Ok(text) = std::fs::read_to_string(p) else { return (T::default(), String::new()) };
-        match toml::from_str::<T>(&text) {
-            Ok(v) => (v, text),
-            Err(e) => {
-                let (l, c) = e.span().map(|s| line_col(&text, s.start)).unwrap_or((1, 1));
-                diags.push(Diagnostic::error(rel, l, c, kind::CONFIG_ERROR, e.message().replace('\n', " ")));
-                (T::default(), text)
-            }
-        }
-    }
     const REL: &str = "data/reconcile.toml";
-    let (r, text): (Rules, String) = read(&data_dir.join("reconcile.toml"), REL, diags);
-    let (u, _): (Uncertainty, String) = read(&data_dir.join("uncertainty.toml"), "data/uncertainty.toml", diags);
-    let err = |i: usize, table: &str, msg: String| Diagnostic::error(REL, nth_table_line(&text, table, i), 1, kind::CONFIG_ERROR, msg);
+    let (r, text): (Rules, String) = read_toml(&data_dir.join("reconcile.toml"), REL, diags);
+    let (u, _): (Uncertainty, String) = read_toml(&data_dir.join("uncertainty.toml"), "data/uncertainty.toml", diags);
+    // an error in the i-th [[table]] of reconcile.toml, reported at that table's header line
+    let at = |i: usize, table: &str, k: &'static str, msg: String| Diagnostic::error(REL, nth_table_line(&text, table, i), 1, k, msg);
+    let err = |i: usize, table: &str, msg: String| at(i, table, kind::CONFIG_ERROR, msg);
     for (i, x) in r.exclude.iter().enumerate() {
+        if !known(&x.source) {
+            diags.push(at(i, "exclude", kind::UNKNOWN_SOURCE, format!("exclude: source '{}' is not in sources.csv", x.source)));
+        }
         match (x.period.is_empty(), x.within.is_empty()) {
             (false, true) if Period::parse(&x.period).is_none() => {
                 diags.push(err(i, "exclude", format!("exclude: '{}' is not a period", x.period)));
@@ -138,19 +132,16 @@ pub fn load_rules(data_dir: &Path, known: &dyn Fn(&str) -> bool, diags: &mut Vec
     for (i, w) in r.witnesses.iter().enumerate() {
         for src in &w.sources {
             if !known(src) {
-                diags.push(Diagnostic::error(REL, nth_table_line(&text, "witnesses", i), 1, kind::UNKNOWN_SOURCE, format!("witnesses '{}': source '{src}' is not in sources.csv", w.document)));
+                diags.push(at(i, "witnesses", kind::UNKNOWN_SOURCE, format!("witnesses '{}': source '{src}' is not in sources.csv", w.document)));
             }
             if let Some(other) = seen.insert(src, &w.document) {
                 diags.push(err(i, "witnesses", format!("source '{src}' witnesses two documents: '{other}' and '{}'", w.document)));
             }
         }
     }
-    for (i, x) in r.exclude.iter().enumerate().filter(|(_, x)| !known(&x.source)) {
-        diags.push(Diagnostic::error(REL, nth_table_line(&text, "exclude", i), 1, kind::UNKNOWN_SOURCE, format!("exclude: source '{}' is not in sources.csv", x.source)));
-    }
     for (i, s) in r.series.iter().enumerate() {
         for src in s.prefer.iter().filter(|p| !known(p)) {
-            diags.push(Diagnostic::error(REL, nth_table_line(&text, "series", i), 1, kind::UNKNOWN_SOURCE, format!("series '{}': preferred source '{src}' is not in sources.csv", s.series)));
+            diags.push(at(i, "series", kind::UNKNOWN_SOURCE, format!("series '{}': preferred source '{src}' is not in sources.csv", s.series)));
         }
         if !matches!(s.method.as_str(), "preferred" | "median") {
             diags.push(err(i, "series", format!("series '{}': method '{}' is not preferred or median", s.series, s.method)));
@@ -159,16 +150,6 @@ pub fn load_rules(data_dir: &Path, known: &dyn Fn(&str) -> bool, diags: &mut Vec
     (r, u)
 }
 
-/// The line (1-based) of the `i`-th `[[table]]` header in a TOML text, so that an error in a
-/// rule points at the rule; line 1 if the header cannot be found (for example, inline arrays).
-fn nth_table_line(text: &str, table: &str, i: usize) -> usize {
-    let header = format!("[[{table}]]");
-    text.lines()
-        .enumerate()
-        .filter(|(_, l)| l.trim_start().starts_with(&header))
-        .nth(i)
-        .map_or(1, |(n, _)| n + 1)
-}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reconciled {
