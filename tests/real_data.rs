@@ -205,3 +205,47 @@ fn estimates_chart_sets_estimates_against_the_archival_documents() {
     assert_eq!(v, "4060306.00");
     assert!(s.contains("mvd1953-report"), "{s}");
 }
+
+/// The sessions shown in the README are real: each `$ gulagstats ...` command in a `text`
+/// block is run on the bundled data, and every line shown under it (a `...` line stands for
+/// lines left out) must appear in its output, in the order shown.
+#[test]
+fn readme_sessions_are_real_output() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let mut sessions: Vec<(String, Vec<String>)> = vec![];
+    let mut in_text = false;
+    // output lines belong to the last command of the same block
+    let mut in_session = false;
+    for line in readme.lines() {
+        if line.starts_with("```") {
+            in_text = line == "```text";
+            in_session = false;
+            continue;
+        }
+        if !in_text {
+            continue;
+        }
+        if let Some(cmd) = line.strip_prefix("$ gulagstats ") {
+            sessions.push((cmd.to_string(), vec![]));
+            in_session = true;
+        } else if let (true, Some((_, shown))) = (in_session, sessions.last_mut()) {
+            if !line.trim().is_empty() && line.trim() != "..." {
+                shown.push(line.to_string());
+            }
+        }
+    }
+    assert!(sessions.len() >= 3, "README sessions found: {}", sessions.len());
+    for (cmd, shown) in &sessions {
+        assert!(!shown.is_empty(), "README shows no output for `gulagstats {cmd}`");
+        let o = Command::new(bin()).current_dir(repo()).args(cmd.split_whitespace()).output().unwrap();
+        let out = format!("{}{}", String::from_utf8_lossy(&o.stdout), stderr(&o));
+        let lines: Vec<&str> = out.lines().collect();
+        let mut at = 0;
+        for want in shown {
+            match lines[at..].iter().position(|l| l == want) {
+                Some(i) => at += i + 1,
+                None => panic!("README: `gulagstats {cmd}` shows a line its output does not have (in this order):\n{want}\n--- output:\n{out}"),
+            }
+        }
+    }
+}
