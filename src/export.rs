@@ -230,6 +230,58 @@ pub fn coverage_table(rows: &[crate::coverage::Row]) -> Table {
     }
 }
 
+pub fn conflicts_table(ds: &[crate::conflicts::Disagreement]) -> Table {
+    let mut rows: Vec<Vec<Cell>> = ds
+        .iter()
+        .flat_map(|d| {
+            let r = d.row;
+            d.entries.iter().map(move |e| {
+                vec![
+                    Cell::Str(r.series.clone()),
+                    Cell::Str(r.period.start.to_string()),
+                    Cell::Str(r.period.end.to_string()),
+                    Cell::Str(r.category.clone()),
+                    Cell::Str(r.unit.as_str().into()),
+                    Cell::Num(Some((r.value, r.decimals))),
+                    Cell::Num(Some((r.low, r.decimals))),
+                    Cell::Num(Some((r.high, r.decimals))),
+                    Cell::Str(r.flags_text()),
+                    Cell::Str(e.obs.source_id.clone()),
+                    Cell::Str(e.document.clone()),
+                    Cell::Num(Some((e.obs.value, e.obs.decimals))),
+                    Cell::Str(e.obs.location.clone()),
+                    Cell::Str(e.excluded.unwrap_or("").to_string()),
+                ]
+            })
+        })
+        .collect();
+    sort_rows(&mut rows);
+    Table {
+        name: "conflicts".into(),
+        title: "Where the sources disagree".into(),
+        description: "One row per source value of each reconciled row whose sources disagree beyond their printed precision (flag conflict) or that has a witness left out of reconciliation (flag witness-excluded): the value each source prints, the document it witnesses, and why a left-out witness is left out (data/reconcile.toml). `gulagstats conflicts` prints the same with the recorded notes.".into(),
+        fields: vec![
+            f("series", FieldType::String, "Series name", true),
+            f("period_start", FieldType::Date, "First day of the period", true),
+            f("period_end", FieldType::Date, "Last day of the period", true),
+            f("category", FieldType::String, "Category of the reconciled row (empty when none)", false),
+            f("unit", FieldType::String, "persons, percent, per_1000 or count", true),
+            f("reconciled_value", FieldType::Number, "The reconciled value of the row (reconciled.value)", true),
+            f("low", FieldType::Number, "Low end of the reconciled range", true),
+            f("high", FieldType::Number, "High end of the reconciled range", true),
+            f("flags", FieldType::String, "The reconciled row's flags, ';'-joined", true),
+            f("source_id", FieldType::String, "Source of this value", true),
+            f("document", FieldType::String, "The document the source witnesses (a witness group's document, or the source itself)", true),
+            f("value", FieldType::Number, "The value as the source gives it", true),
+            f("location", FieldType::String, "Where in the source", true),
+            f("excluded_reason", FieldType::String, "Why this value is left out of reconciliation (empty: it is used)", false),
+        ],
+        primary_key: vec!["series", "period_start", "period_end", "category", "source_id", "location"],
+        rows,
+        parquet: true,
+    }
+}
+
 fn sort_rows(rows: &mut [Vec<Cell>]) {
     rows.sort_by(|a, b| {
         for (x, y) in a.iter().zip(b) {

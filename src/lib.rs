@@ -8,6 +8,7 @@ pub mod charts;
 pub mod check;
 pub mod claims;
 pub mod cmd;
+pub mod conflicts;
 pub mod coverage;
 pub mod derive;
 pub mod diag;

@@ -26,6 +26,8 @@ enum Command {
     Show(cmd::show::Args),
     /// Count the independent documents behind each year of the core series
     Coverage(cmd::coverage::Args),
+    /// List where the sources disagree, with each source's value and the recorded explanation
+    Conflicts(cmd::conflicts::Args),
     /// Time the pipeline stages on the bundled data (median of several runs)
     Bench(cmd::bench::Args),
     /// Read a per-camp register, sum it bottom-up and compare with the central totals
@@ -49,6 +51,7 @@ fn main() {
         Command::Plot(a) => cmd::plot::run(a),
         Command::Show(a) => cmd::show::run(a),
         Command::Coverage(a) => cmd::coverage::run(a),
+        Command::Conflicts(a) => cmd::conflicts::run(a),
         Command::Bench(a) => cmd::bench::run(a),
         Command::Register(a) => cmd::register::run(a),
     };

@@ -46,3 +46,13 @@ pub fn csv_bytes(header: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>> {
     }
     w.into_inner().map_err(|e| Error::Other(e.to_string()))
 }
+
+/// Print a command's report to stdout. A reader that stops early (`gulagstats conflicts | head`)
+/// closes the pipe: that ends the output quietly instead of panicking.
+pub fn stdout(text: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::Other(format!("writing to stdout: {e}"))),
+        _ => Ok(()),
+    }
+}

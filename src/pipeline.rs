@@ -143,6 +143,7 @@ impl Analysis {
             crate::export::reconciled_table(&self.reconciled),
             crate::export::claims_table(&self.claims),
             crate::export::coverage_table(&crate::coverage::rows(&self.coverage, self)),
+            crate::export::conflicts_table(&crate::conflicts::find(self, &[])),
         ]
     }
     pub fn sources(&self) -> Vec<&crate::ingest::Source> {

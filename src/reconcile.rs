@@ -182,6 +182,36 @@ impl Rules {
     pub fn document_of(&self, source: &str) -> String {
         self.group_of(source).map_or_else(|| source.to_string(), |w| w.document.clone())
     }
+    /// The exclusion that leaves this printed value out of reconciliation, if any.
+    pub fn exclusion_for(&self, o: &Observation) -> Option<&Exclusion> {
+        self.exclude.iter().find(|x| {
+            x.source == o.source_id
+                && x.series == o.series
+                && x.category == o.category
+                && if x.within.is_empty() {
+                    Period::parse(&x.period) == Some(o.period)
+                } else {
+                    Period::parse(&x.within).is_some_and(|w| w.start <= o.period.start && o.period.end <= w.end)
+                }
+        })
+    }
+    /// The category of the reconciled row an observation belongs to. Published estimates are
+    /// opinions, not counts: each author's figure stays its own row (the category names the author,
+    /// the first source of the author's witness group), so no median of two authors is ever
+    /// presented as a value.
+    pub fn row_category(&self, o: &Observation) -> String {
+        if o.series.starts_with("estimate.") {
+            let author = self.group_of(&o.source_id).map_or(o.source_id.as_str(), |w| w.sources[0].as_str());
+            if o.category.is_empty() { author.to_string() } else { format!("{}; {author}", o.category) }
+        } else {
+            o.category.clone()
+        }
+    }
+    /// Every printed or derived observation behind a reconciled row, excluded witnesses included,
+    /// in the order of the observations.
+    pub fn observations_of<'a>(&self, obs: &'a [Observation], r: &Reconciled) -> Vec<&'a Observation> {
+        obs.iter().filter(|o| o.series == r.series && o.period == r.period && self.row_category(o) == r.category).collect()
+    }
 }
 
 /// Half a unit of the printed precision, used to tell rounding from conflict. A figure whose note
@@ -232,34 +262,15 @@ fn median(v: &mut [f64]) -> f64 {
 pub fn reconcile(obs: &[Observation], rules: &Rules, unc: &Uncertainty) -> Vec<Reconciled> {
     let group_of = |s: &str| rules.group_of(s);
     let doc_of = |s: &str| rules.document_of(s);
-    let excluded = |o: &Observation| {
-        rules.exclude.iter().any(|x| {
-            x.source == o.source_id
-                && x.series == o.series
-                && x.category == o.category
-                && if x.within.is_empty() {
-                    Period::parse(&x.period) == Some(o.period)
-                } else {
-                    Period::parse(&x.within).is_some_and(|w| w.start <= o.period.start && o.period.end <= w.end)
-                }
-        })
-    };
     let mut excluded_keys: std::collections::BTreeSet<(String, Period, String)> = Default::default();
     let mut groups: BTreeMap<(String, Period, String), Vec<&Observation>> = BTreeMap::new();
     for o in obs {
-        if excluded(o) {
-            excluded_keys.insert((o.series.clone(), o.period, o.category.clone()));
+        // printed total rows over a span are observations too; estimates are one row per author
+        let category = rules.row_category(o);
+        if rules.exclusion_for(o).is_some() {
+            excluded_keys.insert((o.series.clone(), o.period, category));
             continue;
         }
-        // printed total rows over a span are observations too. Published estimates are opinions, not
-        // counts: each author's figure stays its own row (category names the author, the first source
-        // of the author's witness group), so no median of two authors is ever presented as a value.
-        let category = if o.series.starts_with("estimate.") {
-            let author = group_of(&o.source_id).map_or(o.source_id.as_str(), |w| w.sources[0].as_str());
-            if o.category.is_empty() { author.to_string() } else { format!("{}; {author}", o.category) }
-        } else {
-            o.category.clone()
-        };
         groups.entry((o.series.clone(), o.period, category)).or_default().push(o);
     }
     let mut out = Vec::new();

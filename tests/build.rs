@@ -233,3 +233,35 @@ fn coverage_counts_documents_per_year_and_rejects_bad_targets() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("nothing to draw"), "{}", stderr(&o));
 }
+
+#[test]
+fn conflicts_lists_each_disagreement_with_sources_and_recorded_reasons() {
+    let w = Work::new();
+    // the fixture's one conflict: two documents print 1200 and 1210 for 1 January 1939
+    let o = w.run(&["conflicts"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.starts_with("Disagreements between sources: 1 conflict(s)"), "{out}");
+    assert!(out.contains("camps.population 1939-01-01: 1,205 (range 1,200 to 1,210)"), "{out}");
+    assert!(out.contains("    demo                                 1200  printed Table 1") && out.contains("    demo2                                1210  printed p. 5"), "{out}");
+    // a witness left out of reconciliation is listed with its reason, and no longer conflicts
+    let rules = w.read("reconcile.toml") + "\n[[exclude]]\nsource = \"demo2\"\nseries = \"camps.population\"\nperiod = \"1939-01-01\"\nreason = \"Digits transposed in this copy (test).\"\n";
+    w.write("reconcile.toml", rules.as_bytes());
+    let out = stdout(&w.run(&["conflicts", "camps.population"]));
+    assert!(out.starts_with("Disagreements between sources: 0 conflict(s) beyond printed precision, 1 row(s) with a witness left out"), "{out}");
+    assert!(out.contains("flags single-source;witness-excluded") && out.contains("        excluded from reconciliation: Digits transposed in this copy (test)."), "{out}");
+    let csv = stdout(&w.run(&["conflicts", "--format", "csv"]));
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "series,period_start,period_end,category,unit,reconciled_value,low,high,flags,source_id,document,value,location,excluded_reason");
+    assert_eq!(lines.len(), 3, "{csv}");
+    assert!(lines[2].starts_with("camps.population,1939-01-01,1939-01-01,,persons,1200,1200,1200,single-source;witness-excluded,demo2,demo2,1210,p. 5,Digits transposed"), "{csv}");
+    // the same table is exported and described in the data package
+    let o = w.run(&["export", "--out", "o"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(w.path("o/conflicts.csv")).unwrap(), csv);
+    let pkg = std::fs::read_to_string(w.path("o/datapackage.json")).unwrap();
+    assert!(pkg.contains("\"conflicts.parquet\"") && pkg.contains("\"excluded_reason\""), "{pkg}");
+    // usage errors
+    assert_eq!(w.run(&["conflicts", "no.such"]).status.code(), Some(2));
+    assert_eq!(w.run(&["conflicts", "--format", "xml"]).status.code(), Some(2));
+}

@@ -249,3 +249,34 @@ fn readme_sessions_are_real_output() {
         }
     }
 }
+
+/// `show` lists the sources of every row, estimates included (their rows are one per author, so
+/// the sources must be matched by the same key reconciliation uses).
+#[test]
+fn show_lists_the_source_of_every_estimate_row() {
+    let o = Command::new(bin()).current_dir(repo()).args(["show", "estimate.executions_1937_38"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout).to_string();
+    let lines: Vec<&str> = out.lines().collect();
+    let headings: Vec<usize> = (0..lines.len()).filter(|&i| !lines[i].starts_with(' ')).collect();
+    assert!(headings.len() >= 3, "{out}");
+    for &i in &headings {
+        let author = lines[i].split(['[', ']']).nth(1).and_then(|c| c.rsplit("; ").next()).unwrap_or("");
+        let next = lines.get(i + 1).copied().unwrap_or("");
+        assert!(next.starts_with("    ") && next.contains("printed"), "row without its source: {}\n{out}", lines[i]);
+        assert!(!author.is_empty(), "{}", lines[i]);
+    }
+}
+
+/// A reader that closes the pipe early (`| head`) ends the output quietly: exit 0, no panic.
+#[test]
+fn a_closed_pipe_ends_the_output_quietly() {
+    use std::process::Stdio;
+    for args in [&["conflicts"][..], &["show", "camps.population"], &["check"]] {
+        let mut child = Command::new(bin()).current_dir(repo()).args(args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        drop(child.stdout.take());
+        let o = child.wait_with_output().unwrap();
+        assert!(!stderr(&o).contains("panicked"), "{args:?}: {}", stderr(&o));
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+    }
+}

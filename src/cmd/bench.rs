@@ -38,8 +38,12 @@ pub fn run(a: &Args) -> Result<i32> {
         t_ex.push(t.elapsed().as_secs_f64() * 1000.0);
     }
     let _ = std::fs::remove_dir_all(&tmp);
-    println!("ingest+validate+reconcile+Monte Carlo ({derived} derived values x {} draws each)+check: {:.1} ms", crate::derive::DRAWS, median_ms(t_an));
-    println!("all charts (SVG+PNG): {:.1} ms", median_ms(t_ch));
-    println!("all exports (CSV+JSON+Parquet+datapackage): {:.1} ms", median_ms(t_ex));
+    crate::output::stdout(&format!(
+        "ingest+validate+reconcile+Monte Carlo ({derived} derived values x {} draws each)+check: {:.1} ms\nall charts (SVG+PNG): {:.1} ms\nall exports (CSV+JSON+Parquet+datapackage): {:.1} ms\n",
+        crate::derive::DRAWS,
+        median_ms(t_an),
+        median_ms(t_ch),
+        median_ms(t_ex)
+    ))?;
     Ok(0)
 }

@@ -18,9 +18,9 @@ pub fn run(a: &Args) -> Result<i32> {
     let an = crate::pipeline::analyse(&super::data_dir(&a.data))?;
     if a.format == "json" {
         let v = serde_json::json!({"claims": an.claims, "findings": an.findings});
-        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        crate::output::stdout(&(serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"))?;
     } else {
-        print!("{}", crate::check::render_text(&an.claims, &an.findings));
+        crate::output::stdout(&crate::check::render_text(&an.claims, &an.findings))?;
     }
     Ok(if an.failed_claims() > 0 { 1 } else { 0 })
 }

@@ -27,6 +27,6 @@ pub fn run(a: &Args) -> Result<i32> {
         }));
     }
     let rows = crate::coverage::rows(&targets, &an);
-    print!("{}", if a.format == "csv" { crate::coverage::render_csv(&rows)? } else { crate::coverage::render_text(&targets, &rows) });
+    crate::output::stdout(&if a.format == "csv" { crate::coverage::render_csv(&rows)? } else { crate::coverage::render_text(&targets, &rows) })?;
     Ok(0)
 }

@@ -3,6 +3,7 @@
 pub mod bench;
 pub mod build;
 pub mod check;
+pub mod conflicts;
 pub mod coverage;
 pub mod export;
 pub mod plot;

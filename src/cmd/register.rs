@@ -68,7 +68,7 @@ pub fn run(a: &Args) -> Result<i32> {
         times.sort_by(|x, y| x.total_cmp(y));
         imports.sort_by(|x, y| x.total_cmp(y));
         let mean = times.iter().sum::<f64>() / n as f64;
-        println!("register import+comparison: {n} run(s), min {:.1} ms, median {:.1} ms, mean {:.1} ms, max {:.1} ms; of which reading the register (median) {:.1} ms", times[0] * 1e3, times[n / 2] * 1e3, mean * 1e3, times[n - 1] * 1e3, imports[n / 2] * 1e3);
+        crate::output::stdout(&format!("register import+comparison: {n} run(s), min {:.1} ms, median {:.1} ms, mean {:.1} ms, max {:.1} ms; of which reading the register (median) {:.1} ms\n", times[0] * 1e3, times[n / 2] * 1e3, mean * 1e3, times[n - 1] * 1e3, imports[n / 2] * 1e3))?;
         return Ok(0);
     }
     let out = a.out.clone().ok_or_else(|| Error::Usage("--out DIR is required".into()))?;
@@ -105,7 +105,7 @@ pub fn run(a: &Args) -> Result<i32> {
     }
     s.push('\n');
     s.push_str(&ctext);
-    print!("{s}");
+    crate::output::stdout(&s)?;
     eprintln!("wrote register-observations.csv, register-totals.csv, register-comparison.csv, register-largest-camps.csv, register-report.txt, register-claims.txt and {} chart file(s) to {}", charts.len(), out.display());
     Ok(0)
 }

@@ -36,16 +36,7 @@ pub fn run(a: &Args) -> Result<i32> {
         let known = an.loaded.catalog.series_known(&a.series) || crate::claims::DERIVED_SERIES.contains(&a.series.as_str());
         return Err(Error::Usage(if known { format!("no values of {} in that range", a.series) } else { format!("unknown series '{}'", a.series) }));
     }
-    let mut out = String::new();
-    for r in rows {
-        let per = if r.period.is_instant() { r.period.start.to_string() } else { format!("{}..{}", r.period.start, r.period.end) };
-        let cat = if r.category.is_empty() { String::new() } else { format!(" [{}]", r.category) };
-        let v = |x: f64| if r.unit == crate::model::Unit::Persons { crate::model::fmt_thousands(x) } else { crate::model::fmt_num(x, r.decimals) };
-        out.push_str(&format!("{} {per}{cat}: {} (range {} to {}) {}  method {}{}\n", r.series, v(r.value), v(r.low), v(r.high), r.unit.as_str(), r.method, if r.flags.is_empty() { String::new() } else { format!("  flags {}", r.flags_text()) }));
-        for o in an.observations.iter().filter(|o| o.series == r.series && o.period == r.period && o.category == r.category) {
-            out.push_str(&format!("    {:<26} {:>14}  {} {}\n", o.source_id, o.value_text(), o.evidence.as_str(), o.location));
-        }
-    }
-    print!("{out}");
+    let out: String = rows.into_iter().map(|r| crate::conflicts::row_block(&an, r)).collect();
+    crate::output::stdout(&out)?;
     Ok(0)
 }

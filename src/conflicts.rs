@@ -1,0 +1,133 @@
+//! Conflicts: every reconciled row of printed values whose sources disagree, with each source's
+//! value, the document it witnesses, and the recorded explanation: the reason a witness is left
+//! out of reconciliation (`[[exclude]]`), the series rule that chose the value (`[[series]]`), and
+//! the note on a witness group whose copies differ (`[[witnesses]]`), all from
+//! `data/reconcile.toml`. Nothing here changes a value; it makes every disagreement visible.
+
+use crate::model::{fmt_num, fmt_thousands, Evidence, Observation, Unit};
+use crate::pipeline::Analysis;
+use crate::reconcile::Reconciled;
+
+/// One source's value in a disagreement.
+#[derive(Debug, Clone)]
+pub struct Entry<'a> {
+    pub obs: &'a Observation,
+    /// The document the source witnesses (its witness group's, or the source itself).
+    pub document: String,
+    /// Why this value is left out of reconciliation, if it is.
+    pub excluded: Option<&'a str>,
+}
+
+/// A reconciled row whose sources disagree beyond their printed precision (`conflict`), or one
+/// with a witness left out of reconciliation (`witness-excluded`).
+#[derive(Debug, Clone)]
+pub struct Disagreement<'a> {
+    pub row: &'a Reconciled,
+    pub entries: Vec<Entry<'a>>,
+    /// The explanations recorded for it, each prefixed with where it is recorded.
+    pub notes: Vec<String>,
+}
+
+/// A reconciled row flagged `conflict` or `witness-excluded`. Derived rows are left out: their
+/// inputs' conflicts are listed where the inputs are.
+pub fn is_disagreement(r: &Reconciled) -> bool {
+    !r.method.starts_with("monte-carlo") && r.flags.iter().any(|f| f == "conflict" || f == "witness-excluded")
+}
+
+/// The disagreements of the given series (all when none is named), in the order of the
+/// reconciled rows.
+pub fn find<'a>(an: &'a Analysis, series: &[String]) -> Vec<Disagreement<'a>> {
+    let rules = &an.rules;
+    an.reconciled
+        .iter()
+        .filter(|r| is_disagreement(r) && (series.is_empty() || series.contains(&r.series)))
+        .map(|row| {
+            let entries: Vec<Entry> = rules
+                .observations_of(&an.observations, row)
+                .into_iter()
+                // the printed values that were reconciled (or left out); not the pipeline's own
+                .filter(|o| o.evidence == Evidence::Printed)
+                .map(|obs| Entry { obs, document: rules.document_of(&obs.source_id), excluded: rules.exclusion_for(obs).map(|x| x.reason.as_str()) })
+                .collect();
+            let mut notes = vec![];
+            if let Some(rule) = rules.series.iter().find(|s| s.series == row.series && !s.note.is_empty()) {
+                notes.push(format!("rule for {}: {}", row.series, rule.note));
+            }
+            // the note on each witness group whose copies print different values here
+            let mut groups: Vec<&str> = vec![];
+            for e in &entries {
+                if let Some(g) = rules.group_of(&e.obs.source_id) {
+                    let values: Vec<f64> = entries.iter().filter(|x| x.document == g.document).map(|x| x.obs.value).collect();
+                    if values.iter().any(|v| *v != values[0]) && !groups.contains(&g.document.as_str()) && !g.note.is_empty() {
+                        groups.push(&g.document);
+                        notes.push(format!("witnesses of '{}': {}", g.document, g.note));
+                    }
+                }
+            }
+            Disagreement { row, entries, notes }
+        })
+        .collect()
+}
+
+/// A value as `show` and `conflicts` print it: persons with thousands separators, others with
+/// their printed decimals.
+pub fn value_text(r: &Reconciled, x: f64) -> String {
+    if r.unit == Unit::Persons {
+        fmt_thousands(x)
+    } else {
+        fmt_num(x, r.decimals)
+    }
+}
+
+/// The heading line of a reconciled row: period, category, value, range, unit, method, flags.
+pub fn row_heading(r: &Reconciled) -> String {
+    let per = if r.period.is_instant() { r.period.start.to_string() } else { format!("{}..{}", r.period.start, r.period.end) };
+    let cat = if r.category.is_empty() { String::new() } else { format!(" [{}]", r.category) };
+    let flags = if r.flags.is_empty() { String::new() } else { format!("  flags {}", r.flags_text()) };
+    format!("{} {per}{cat}: {} (range {} to {}) {}  method {}{flags}", r.series, value_text(r, r.value), value_text(r, r.low), value_text(r, r.high), r.unit.as_str(), r.method)
+}
+
+/// A reconciled row and, under it, each source's value with its evidence and location; a witness
+/// left out of reconciliation says so, with the reason.
+pub fn row_block(an: &Analysis, r: &Reconciled) -> String {
+    let mut out = row_heading(r) + "\n";
+    for o in an.rules.observations_of(&an.observations, r) {
+        out.push_str(&source_line(o));
+        if let Some(x) = an.rules.exclusion_for(o) {
+            out.push_str(&format!("        excluded from reconciliation: {}\n", x.reason));
+        }
+    }
+    out
+}
+
+fn source_line(o: &Observation) -> String {
+    format!("    {:<26} {:>14}  {} {}\n", o.source_id, o.value_text(), o.evidence.as_str(), o.location)
+}
+
+pub fn render_text(ds: &[Disagreement]) -> String {
+    let conflicts = ds.iter().filter(|d| d.row.flags.iter().any(|f| f == "conflict")).count();
+    let mut out = format!(
+        "Disagreements between sources: {conflicts} conflict(s) beyond printed precision, {} row(s) with a witness left out of reconciliation (data/reconcile.toml)\n",
+        ds.iter().filter(|d| d.entries.iter().any(|e| e.excluded.is_some())).count()
+    );
+    for d in ds {
+        out.push('\n');
+        out.push_str(&row_heading(d.row));
+        out.push('\n');
+        for e in &d.entries {
+            out.push_str(&source_line(e.obs));
+            if let Some(reason) = e.excluded {
+                out.push_str(&format!("        excluded from reconciliation: {reason}\n"));
+            }
+        }
+        for n in &d.notes {
+            out.push_str(&format!("    {n}\n"));
+        }
+    }
+    out
+}
+
+pub fn render_csv(ds: &[Disagreement]) -> crate::error::Result<String> {
+    let bytes = crate::export::csv_bytes(&crate::export::conflicts_table(ds))?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
