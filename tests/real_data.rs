@@ -280,3 +280,13 @@ fn a_closed_pipe_ends_the_output_quietly() {
         assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
     }
 }
+
+/// CITATION.cff names the version being released (validated once against the CFF 1.2.0 schema with
+/// cffconvert; its jsonschema pin clashes with frictionless's, so CI checks the version only).
+#[test]
+fn citation_names_the_package_version() {
+    let cff = std::fs::read_to_string(repo().join("CITATION.cff")).unwrap();
+    assert!(cff.starts_with("cff-version: 1.2.0\n"), "{cff}");
+    let want = format!("\nversion: \"{}\"\n", env!("CARGO_PKG_VERSION"));
+    assert!(cff.contains(&want), "CITATION.cff lacks {want:?}");
+}
