@@ -50,8 +50,9 @@ pub fn find<'a>(an: &'a Analysis, series: &[String]) -> Vec<Disagreement<'a>> {
                 .map(|obs| Entry { obs, document: rules.document_of(&obs.source_id), excluded: rules.exclusion_for(obs).map(|x| x.reason.as_str()) })
                 .collect();
             let mut notes = vec![];
-            if let Some(rule) = rules.series.iter().find(|s| s.series == row.series && !s.note.is_empty()) {
-                notes.push(format!("rule for {}: {}", row.series, rule.note));
+            if let Some(rule) = rules.series_rule(&row.series, row.period).filter(|r| !r.note.is_empty()) {
+                let span = if rule.within.is_empty() { String::new() } else { format!(" within {}", rule.within) };
+                notes.push(format!("rule for {}{span}: {}", row.series, rule.note));
             }
             // the note on each witness group whose copies print different values here
             let mut groups: Vec<&str> = vec![];

@@ -54,6 +54,10 @@ pub struct WitnessGroup {
 #[serde(deny_unknown_fields)]
 pub struct SeriesRule {
     pub series: String,
+    /// Limits the rule to the periods of the series inside this span (`1946`, `1930-1939`); a
+    /// rule with a span comes before the series' rule without one.
+    #[serde(default)]
+    pub within: String,
     /// `preferred` (first source of `prefer` that has a value) or `median` (of independent documents).
     pub method: String,
     #[serde(default)]
@@ -143,6 +147,9 @@ pub fn load_rules(data_dir: &Path, known: &dyn Fn(&str) -> bool, diags: &mut Vec
         for src in s.prefer.iter().filter(|p| !known(p)) {
             diags.push(at(i, "series", kind::UNKNOWN_SOURCE, format!("series '{}': preferred source '{src}' is not in sources.csv", s.series)));
         }
+        if !s.within.is_empty() && Period::parse(&s.within).is_none() {
+            diags.push(err(i, "series", format!("series '{}': within '{}' is not a period", s.series, s.within)));
+        }
         if !matches!(s.method.as_str(), "preferred" | "median") {
             diags.push(err(i, "series", format!("series '{}': method '{}' is not preferred or median", s.series, s.method)));
         }
@@ -181,6 +188,13 @@ impl Rules {
     /// The document a source witnesses: its group's document, or the source itself.
     pub fn document_of(&self, source: &str) -> String {
         self.group_of(source).map_or_else(|| source.to_string(), |w| w.document.clone())
+    }
+    /// The `[[series]]` rule for a period of a series: the first whose span holds the period, else
+    /// the first without a span.
+    pub fn series_rule(&self, series: &str, p: Period) -> Option<&SeriesRule> {
+        let inside = |w: &str| Period::parse(w).is_some_and(|w| w.start <= p.start && p.end <= w.end);
+        let mut rules = self.series.iter().filter(|r| r.series == series);
+        rules.clone().find(|r| !r.within.is_empty() && inside(&r.within)).or_else(|| rules.find(|r| r.within.is_empty()))
     }
     /// The exclusion that leaves this printed value out of reconciliation, if any.
     pub fn exclusion_for(&self, o: &Observation) -> Option<&Exclusion> {
@@ -309,7 +323,7 @@ pub fn reconcile(obs: &[Observation], rules: &Rules, unc: &Uncertainty) -> Vec<R
             doc_half.insert(d.clone(), half_unit(v[0]));
             docs.insert(d, first);
         }
-        let rule = rules.series.iter().find(|r| r.series == series);
+        let rule = rules.series_rule(&series, period);
         let method = rule.map(|r| r.method.clone()).or_else(|| rules.default_method.clone()).unwrap_or_else(|| "median".into());
         let (value, method_name, decimals) = if method == "preferred" {
             let prefer = rule.map(|r| r.prefer.clone()).unwrap_or_default();

@@ -265,3 +265,24 @@ fn conflicts_lists_each_disagreement_with_sources_and_recorded_reasons() {
     assert_eq!(w.run(&["conflicts", "no.such"]).status.code(), Some(2));
     assert_eq!(w.run(&["conflicts", "--format", "xml"]).status.code(), Some(2));
 }
+
+#[test]
+fn a_series_rule_can_be_limited_to_a_span_of_years() {
+    let w = Work::new();
+    // the general rule prefers demo; a rule within 1939 prefers demo2: only 1939 follows it
+    w.write(
+        "reconcile.toml",
+        b"default_method = \"median\"\n\n[[series]]\nseries = \"camps.population\"\nmethod = \"preferred\"\nprefer = [\"demo\", \"demo2\"]\nnote = \"general\"\n\n[[series]]\nseries = \"camps.population\"\nwithin = \"1939\"\nmethod = \"preferred\"\nprefer = [\"demo2\", \"demo\"]\nnote = \"For 1939 the second witness (test).\"\n",
+    );
+    let out = stdout(&w.run(&["show", "camps.population"]));
+    assert!(out.contains("camps.population 1939-01-01: 1,210 (range 1,200 to 1,210) persons  method preferred:demo2"), "{out}");
+    assert!(out.contains("camps.population 1940-01-01: 1,300 (range 1,300 to 1,300) persons  method preferred:demo\n"), "{out}");
+    assert!(out.contains("camps.population 1938-01-01: 1,000 (range 1,000 to 1,000) persons  method preferred:demo  flags single-source\n"), "{out}");
+    let out = stdout(&w.run(&["conflicts"]));
+    assert!(out.contains("    rule for camps.population within 1939: For 1939 the second witness (test)."), "{out}");
+    // a span that is not a period is an error at the rule's line
+    w.write("reconcile.toml", b"[[series]]\nseries = \"camps.population\"\nwithin = \"19x9\"\nmethod = \"preferred\"\nprefer = [\"demo2\"]\n");
+    let o = w.run(&["validate"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("data/reconcile.toml:1:1: error[config-error]: series 'camps.population': within '19x9' is not a period"), "{}", stderr(&o));
+}
