@@ -4,7 +4,7 @@
 //! source line. The table behind each chart is exported too (`chart_tables`).
 
 use crate::error::{Error, Result};
-use crate::export::{Cell, Field, FieldType, Table};
+use crate::export::{f, Cell, FieldType, Table};
 use crate::model::{fmt_thousands, Period, Unit};
 use crate::pipeline::Analysis;
 use crate::reconcile::Reconciled;
@@ -740,17 +740,17 @@ fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>> {
 /// The exact table behind each chart, for redrawing it in another tool.
 pub fn chart_tables(an: &Analysis) -> Vec<Table> {
     let fields = vec![
-        Field { name: "chart", ty: FieldType::String, description: "Chart file name (charts/<chart>.svg|png)", required: true },
-        Field { name: "layer", ty: FieldType::String, description: "Legend label of the drawn series", required: true },
-        Field { name: "row", ty: FieldType::String, description: "Row label (estimates chart), else empty", required: false },
-        Field { name: "period_start", ty: FieldType::Date, description: "First day of the period", required: true },
-        Field { name: "period_end", ty: FieldType::Date, description: "Last day of the period", required: true },
-        Field { name: "x", ty: FieldType::Number, description: "Horizontal position as drawn (fractional year, or row index)", required: true },
-        Field { name: "value", ty: FieldType::Number, description: "Value drawn", required: true },
-        Field { name: "low", ty: FieldType::Number, description: "Low end of the drawn range", required: true },
-        Field { name: "high", ty: FieldType::Number, description: "High end of the drawn range", required: true },
-        Field { name: "sources", ty: FieldType::String, description: "Sources, ';'-joined", required: false },
-        Field { name: "flags", ty: FieldType::String, description: "Flags of the reconciled row", required: false },
+        f("chart", FieldType::String, "Chart file name (charts/<chart>.svg|png)", true),
+        f("layer", FieldType::String, "Legend label of the drawn series", true),
+        f("row", FieldType::String, "Row label (estimates chart), else empty", false),
+        f("period_start", FieldType::Date, "First day of the period", true),
+        f("period_end", FieldType::Date, "Last day of the period", true),
+        f("x", FieldType::Number, "Horizontal position as drawn (fractional year, or row index)", true),
+        f("value", FieldType::Number, "Value drawn", true),
+        f("low", FieldType::Number, "Low end of the drawn range", true),
+        f("high", FieldType::Number, "High end of the drawn range", true),
+        f("sources", FieldType::String, "Sources, ';'-joined", false),
+        f("flags", FieldType::String, "Flags of the reconciled row", false),
     ];
     let charts = build_charts(an);
     let mut rows = Vec::new();

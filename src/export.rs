@@ -34,6 +34,17 @@ pub struct Field {
     pub ty: FieldType,
     pub description: &'static str,
     pub required: bool,
+    /// The only values the field takes (a Frictionless `enum` constraint); empty: any.
+    pub one_of: &'static [&'static str],
+}
+
+/// The units of every exported value.
+pub const UNITS: &[&str] = &["persons", "percent", "per_1000", "count"];
+
+impl Field {
+    fn one_of(self, values: &'static [&'static str]) -> Field {
+        Field { one_of: values, ..self }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -67,8 +78,8 @@ pub struct Table {
     pub parquet: bool,
 }
 
-fn f(name: &'static str, ty: FieldType, description: &'static str, required: bool) -> Field {
-    Field { name, ty, description, required }
+pub fn f(name: &'static str, ty: FieldType, description: &'static str, required: bool) -> Field {
+    Field { name, ty, description, required, one_of: &[] }
 }
 
 pub fn observations_table(obs: &[Observation]) -> Table {
@@ -101,10 +112,10 @@ pub fn observations_table(obs: &[Observation]) -> Table {
             f("period_end", FieldType::Date, "Last day of the period", true),
             f("category", FieldType::String, "Category within the series (empty when none)", false),
             f("value", FieldType::Number, "The value, with the decimals printed", true),
-            f("unit", FieldType::String, "persons, percent, per_1000 or count", true),
+            f("unit", FieldType::String, "persons, percent, per_1000 or count", true).one_of(UNITS),
             f("source_id", FieldType::String, "Source (see the package's sources and data/sources.csv)", true),
             f("location", FieldType::String, "Where in the source the value stands", true),
-            f("evidence", FieldType::String, "printed (typed in from a copy) or derived (computed)", true),
+            f("evidence", FieldType::String, "printed (typed in from a copy) or derived (computed)", true).one_of(&["printed", "derived"]),
             f("note", FieldType::String, "What the figure counts, or the rule that derived it", false),
         ],
         primary_key: vec!["series", "period_start", "period_end", "category", "source_id", "location"],
@@ -147,7 +158,7 @@ pub fn reconciled_table(rec: &[Reconciled]) -> Table {
             f("value", FieldType::Number, "Reconciled value", true),
             f("low", FieldType::Number, "Low end of the range (low <= value)", true),
             f("high", FieldType::Number, "High end of the range (value <= high)", true),
-            f("unit", FieldType::String, "persons, percent, per_1000 or count", true),
+            f("unit", FieldType::String, "persons, percent, per_1000 or count", true).one_of(UNITS),
             f("n_sources", FieldType::Integer, "Number of sources with a value", true),
             f("method", FieldType::String, "Rule that chose the value (preferred:<source>, median-of-documents, most-precise-document, single-document, monte-carlo:<rule>)", true),
             f("sources", FieldType::String, "Sources, ';'-joined", true),
@@ -187,7 +198,7 @@ pub fn claims_table(results: &[ClaimResult]) -> Table {
             f("expected", FieldType::String, "Figure as stated by the source", true),
             f("computed", FieldType::String, "Figure computed from the data (empty when not evaluable)", false),
             f("tolerance", FieldType::String, "Allowed difference (absolute, or percent of expected)", true),
-            f("status", FieldType::String, "pass, fail, documented or not-evaluable", true),
+            f("status", FieldType::String, "pass, fail, documented or not-evaluable", true).one_of(&["pass", "fail", "documented", "not-evaluable"]),
         ],
         primary_key: vec!["id"],
         rows,
@@ -265,7 +276,7 @@ pub fn conflicts_table(ds: &[crate::conflicts::Disagreement]) -> Table {
             f("period_start", FieldType::Date, "First day of the period", true),
             f("period_end", FieldType::Date, "Last day of the period", true),
             f("category", FieldType::String, "Category of the reconciled row (empty when none)", false),
-            f("unit", FieldType::String, "persons, percent, per_1000 or count", true),
+            f("unit", FieldType::String, "persons, percent, per_1000 or count", true).one_of(UNITS),
             f("reconciled_value", FieldType::Number, "The reconciled value of the row (reconciled.value)", true),
             f("low", FieldType::Number, "Low end of the reconciled range", true),
             f("high", FieldType::Number, "High end of the reconciled range", true),
@@ -277,6 +288,67 @@ pub fn conflicts_table(ds: &[crate::conflicts::Disagreement]) -> Table {
             f("excluded_reason", FieldType::String, "Why this value is left out of reconciliation (empty: it is used)", false),
         ],
         primary_key: vec!["series", "period_start", "period_end", "category", "source_id", "location"],
+        rows,
+        parquet: true,
+    }
+}
+
+pub fn rebuilt_table(ts: &[crate::rebuild::Table]) -> Table {
+    use crate::rebuild::Status;
+    let mut rows: Vec<Vec<Cell>> = ts
+        .iter()
+        .flat_map(|t| t.cells.iter())
+        .map(|c| {
+            let (printed, value) = match (&c.status, c.rebuilt) {
+                (Status::Printed(v, d), _) => (Cell::Num(Some((*v, *d))), Cell::Num(Some((*v, *d)))),
+                (Status::Rebuilt, Some(r)) => (Cell::Num(None), Cell::Num(Some((r.value, r.decimals)))),
+                _ => (Cell::Num(None), Cell::Num(None)),
+            };
+            let r = c.rebuilt;
+            vec![
+                Cell::Str(c.source_id.clone()),
+                Cell::Str(c.table_id.clone()),
+                Cell::Str(c.row.clone()),
+                Cell::Str(c.column.clone()),
+                Cell::Str(c.series.clone()),
+                Cell::Str(c.period.start.to_string()),
+                Cell::Str(c.period.end.to_string()),
+                Cell::Str(c.category.clone()),
+                Cell::Str(c.unit.as_str().into()),
+                Cell::Str(c.status.as_str().into()),
+                printed,
+                value,
+                Cell::Num(r.map(|r| (r.low, r.decimals))),
+                Cell::Num(r.map(|r| (r.high, r.decimals))),
+                Cell::Str(r.map_or_else(String::new, |r| r.method.clone())),
+                Cell::Str(r.map_or_else(String::new, |r| r.sources.join(";"))),
+            ]
+        })
+        .collect();
+    sort_rows(&mut rows);
+    Table {
+        name: "rebuilt".into(),
+        title: "Printed tables with unread cells, rebuilt from other sources".into(),
+        description: "One row per cell of each table file with cells no copy let us read (marker 'unread': GRZ 1993's Tables 1-9 and Appendices A-B): status printed (read in a copy; value as printed), rebuilt (unread; value, range, method and sources of the reconciled row of the same series, period and category, from other sources: not the table's printed figure) or missing (unread and not in the data).".into(),
+        fields: vec![
+            f("source_id", FieldType::String, "Source of the table", true),
+            f("table", FieldType::String, "Table file (data/tables/<source_id>/<table>.csv)", true),
+            f("row", FieldType::String, "Row label", true),
+            f("column", FieldType::String, "Column name", true),
+            f("series", FieldType::String, "Series of the cell, from the manifest", true),
+            f("period_start", FieldType::Date, "First day of the cell's period", true),
+            f("period_end", FieldType::Date, "Last day of the cell's period", true),
+            f("category", FieldType::String, "Category of the cell (empty when none)", false),
+            f("unit", FieldType::String, "persons, percent, per_1000 or count", true).one_of(UNITS),
+            f("status", FieldType::String, "printed, rebuilt or missing", true).one_of(&["printed", "rebuilt", "missing"]),
+            f("printed", FieldType::Number, "The figure as printed in the table (empty unless status is printed)", false),
+            f("value", FieldType::Number, "Printed figure, or the reconciled value of other sources for a rebuilt cell (empty when missing)", false),
+            f("low", FieldType::Number, "Low end of the reconciled range (rebuilt cells)", false),
+            f("high", FieldType::Number, "High end of the reconciled range (rebuilt cells)", false),
+            f("method", FieldType::String, "Reconciliation method of the rebuilt value", false),
+            f("sources", FieldType::String, "Sources of the rebuilt value, ';'-joined", false),
+        ],
+        primary_key: vec!["source_id", "table", "row", "column"],
         rows,
         parquet: true,
     }
@@ -473,14 +545,8 @@ fn resource(t: &Table, file: &str, ext: &str, bytes: &[u8]) -> serde_json::Value
             if let Some(u) = unit_of(fd.name) {
                 o["unit"] = json!(u);
             }
-            if fd.name == "unit" {
-                o["constraints"] = json!({"required": true, "enum": ["persons", "percent", "per_1000", "count"]});
-            }
-            if fd.name == "evidence" {
-                o["constraints"] = json!({"required": true, "enum": ["printed", "derived"]});
-            }
-            if fd.name == "status" {
-                o["constraints"] = json!({"required": true, "enum": ["pass", "fail", "documented", "not-evaluable"]});
+            if !fd.one_of.is_empty() {
+                o["constraints"]["enum"] = json!(fd.one_of);
             }
             o
         })

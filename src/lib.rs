@@ -18,6 +18,7 @@ pub mod ingest;
 pub mod model;
 pub mod output;
 pub mod pipeline;
+pub mod rebuild;
 pub mod reconcile;
 pub mod register;
 pub mod tidy;

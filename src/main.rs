@@ -28,6 +28,8 @@ enum Command {
     Coverage(cmd::coverage::Args),
     /// List where the sources disagree, with each source's value and the recorded explanation
     Conflicts(cmd::conflicts::Args),
+    /// Show the printed tables no copy let us read (GRZ 1993's), rebuilt from the other sources
+    Rebuild(cmd::rebuild::Args),
     /// Time the pipeline stages on the bundled data (median of several runs)
     Bench(cmd::bench::Args),
     /// Read a per-camp register, sum it bottom-up and compare with the central totals
@@ -52,6 +54,7 @@ fn main() {
         Command::Show(a) => cmd::show::run(a),
         Command::Coverage(a) => cmd::coverage::run(a),
         Command::Conflicts(a) => cmd::conflicts::run(a),
+        Command::Rebuild(a) => cmd::rebuild::run(a),
         Command::Bench(a) => cmd::bench::run(a),
         Command::Register(a) => cmd::register::run(a),
     };

@@ -144,6 +144,7 @@ impl Analysis {
             crate::export::claims_table(&self.claims),
             crate::export::coverage_table(&crate::coverage::rows(&self.coverage, self)),
             crate::export::conflicts_table(&crate::conflicts::find(self, &[])),
+            crate::export::rebuilt_table(&crate::rebuild::tables(self, &[])),
         ]
     }
     pub fn sources(&self) -> Vec<&crate::ingest::Source> {

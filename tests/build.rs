@@ -98,7 +98,7 @@ fn failed_run_leaves_earlier_outputs_intact() {
 #[test]
 fn help_and_usage_errors() {
     let w = Work::new();
-    for c in ["validate", "build", "check", "export", "plot", "show", "coverage", "conflicts", "bench", "register"] {
+    for c in ["validate", "build", "check", "export", "plot", "show", "coverage", "conflicts", "rebuild", "bench", "register"] {
         let o = w.run(&[c, "--help"]);
         assert_eq!(o.status.code(), Some(0), "{c} --help");
         assert!(stdout(&o).contains("Usage"), "{c}");
@@ -285,4 +285,39 @@ fn a_series_rule_can_be_limited_to_a_span_of_years() {
     let o = w.run(&["validate"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("data/reconcile.toml:1:1: error[config-error]: series 'camps.population': within '19x9' is not a period"), "{}", stderr(&o));
+}
+
+#[test]
+fn rebuild_fills_unread_cells_from_other_sources_and_never_as_printed() {
+    let w = Work::new();
+    assert_eq!(w.run(&["rebuild"]).status.code(), Some(2), "the fixture has no unread cell");
+    let sources = w.read("sources.csv") + "demo3,\"A table seen only as an image (synthetic)\",1993,secondary,,tests/fixtures,synthetic\n";
+    w.write("sources.csv", sources.as_bytes());
+    let table = b"year,camps,colonies\n1938,999,-\n1939,unread,unread\n1940,unread,unread\n1941,unread,unread\n";
+    w.write("tables/demo3/image.csv", table);
+    w.write("tables/demo3/image.toml", b"title = \"Custodial populations\"\nlocation = \"Appendix A\"\nunit = \"persons\"\nkeys = [\"year\"]\nmissing = [\"unread\", \"-\"]\n\n[period]\ncolumn = \"year\"\nkind = \"jan1\"\n\n[[columns]]\nname = \"camps\"\nseries = \"camps.population\"\n\n[[columns]]\nname = \"colonies\"\nseries = \"colonies.population\"\n");
+    let o = w.run(&["rebuild"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("demo3/image (Appendix A): \"Custodial populations\"\n  6 unread cell(s): 4 rebuilt, 2 missing; 1 printed"), "{out}");
+    // 1939: median of the fixture's two documents; 1941: no source has it; 1938: printed, a dash is not rebuilt
+    assert!(out.contains("  1938      999\n"), "{out}");
+    assert!(out.contains("  1939  1,205 r     600 r\n"), "{out}");
+    assert!(out.contains("  1941        ?         ?\n"), "{out}");
+    assert!(out.contains("  camps: rebuilt from demo, demo2"), "{out}");
+    let csv = stdout(&w.run(&["rebuild", "demo3", "--format", "csv"]));
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "source_id,table,row,column,series,period_start,period_end,category,unit,status,printed,value,low,high,method,sources");
+    assert!(lines.contains(&"demo3,image,1938,camps,camps.population,1938-01-01,1938-01-01,,persons,printed,999,999,,,,"), "{csv}");
+    assert!(lines.contains(&"demo3,image,1939,camps,camps.population,1939-01-01,1939-01-01,,persons,rebuilt,,1205,1200,1210,median-of-documents,demo;demo2"), "{csv}");
+    assert!(lines.contains(&"demo3,image,1941,camps,camps.population,1941-01-01,1941-01-01,,persons,missing,,,,,,"), "{csv}");
+    assert_eq!(lines.len(), 8, "{csv}");
+    // a rebuilt value is not an observation of the table's source, and the table file is untouched
+    let o = w.run(&["export", "--out", "x", "--format", "csv"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let obs = std::fs::read_to_string(w.path("x/observations.csv")).unwrap();
+    assert_eq!(obs.lines().filter(|l| l.contains(",demo3,")).count(), 1, "{obs}");
+    assert_eq!(std::fs::read_to_string(w.path("x/rebuilt.csv")).unwrap(), csv);
+    assert_eq!(w.read("tables/demo3/image.csv").as_bytes(), table);
+    assert_eq!(w.run(&["rebuild", "no/such"]).status.code(), Some(2));
 }

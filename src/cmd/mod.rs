@@ -7,6 +7,7 @@ pub mod conflicts;
 pub mod coverage;
 pub mod export;
 pub mod plot;
+pub mod rebuild;
 pub mod register;
 pub mod show;
 pub mod validate;
