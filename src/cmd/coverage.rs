@@ -7,16 +7,13 @@ pub struct Args {
     #[arg(long)]
     pub data: Option<PathBuf>,
     /// text (for people) or csv (one row per target year)
-    #[arg(long, default_value = "text")]
-    pub format: String,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: super::Report,
     /// Only the targets of these series
     pub series: Vec<String>,
 }
 
 pub fn run(a: &Args) -> Result<i32> {
-    if a.format != "text" && a.format != "csv" {
-        return Err(Error::Usage(format!("--format must be text or csv, not '{}'", a.format)));
-    }
     let an = crate::pipeline::analyse(&super::data_dir(&a.data))?;
     let targets: Vec<_> = an.coverage.iter().filter(|t| a.series.is_empty() || a.series.contains(&t.series)).cloned().collect();
     if targets.is_empty() {
@@ -27,6 +24,5 @@ pub fn run(a: &Args) -> Result<i32> {
         }));
     }
     let rows = crate::coverage::rows(&targets, &an);
-    crate::output::stdout(&if a.format == "csv" { crate::coverage::render_csv(&rows)? } else { crate::coverage::render_text(&targets, &rows) })?;
-    Ok(0)
+    a.format.print(|| crate::coverage::render_text(&targets, &rows), || crate::coverage::render_csv(&rows))
 }

@@ -7,21 +7,17 @@ pub struct Args {
     #[arg(long)]
     pub data: Option<PathBuf>,
     /// text (a grid per table) or csv (one row per cell)
-    #[arg(long, default_value = "text")]
-    pub format: String,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: super::Report,
     /// Only these tables (`grz1993/appendix-a`) or sources (`grz1993`)
     pub tables: Vec<String>,
 }
 
 pub fn run(a: &Args) -> Result<i32> {
-    if a.format != "text" && a.format != "csv" {
-        return Err(Error::Usage(format!("--format must be text or csv, not '{}'", a.format)));
-    }
     let an = crate::pipeline::analyse(&super::data_dir(&a.data))?;
     let ts = crate::rebuild::tables(&an, &a.tables);
     if ts.is_empty() {
         return Err(Error::Usage(if a.tables.is_empty() { "no table has unread cells".into() } else { format!("no table with unread cells among {}", a.tables.join(", ")) }));
     }
-    crate::output::stdout(&if a.format == "csv" { crate::rebuild::render_csv(&ts)? } else { crate::rebuild::render_text(&ts) })?;
-    Ok(0)
+    a.format.print(|| crate::rebuild::render_text(&ts), || crate::rebuild::render_csv(&ts))
 }
