@@ -5,7 +5,7 @@
 
 use crate::error::{Error, Result};
 use crate::export::{f, Cell, FieldType, Table};
-use crate::model::{fmt_thousands, Period, Unit};
+use crate::model::{Period, Unit};
 use crate::pipeline::Analysis;
 use crate::reconcile::Reconciled;
 use plotters::coord::Shift;
@@ -494,10 +494,7 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 }
 
 fn fmt_axis(v: f64, unit: Unit) -> String {
-    match unit {
-        Unit::Persons | Unit::Count => fmt_thousands(v),
-        _ => crate::model::fmt_num(v, if v.fract().abs() < 1e-9 { 0 } else { 1 }),
-    }
+    crate::model::fmt_value(unit, v, if v.fract().abs() < 1e-9 { 0 } else { 1 })
 }
 
 fn draw_chart<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, c: &Chart) -> std::result::Result<(), String>

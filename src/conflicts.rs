@@ -4,7 +4,8 @@
 //! the note on a witness group whose copies differ (`[[witnesses]]`), all from
 //! `data/reconcile.toml`. Nothing here changes a value; it makes every disagreement visible.
 
-use crate::model::{fmt_num, fmt_thousands, Evidence, Observation, Unit};
+use crate::model::{fmt_value, Evidence, Observation};
+use crate::reconcile::Rules;
 use crate::pipeline::Analysis;
 use crate::reconcile::Reconciled;
 
@@ -70,42 +71,35 @@ pub fn find<'a>(an: &'a Analysis, series: &[String]) -> Vec<Disagreement<'a>> {
         .collect()
 }
 
-/// A value as `show` and `conflicts` print it: persons with thousands separators, others with
-/// their printed decimals.
-pub fn value_text(r: &Reconciled, x: f64) -> String {
-    if r.unit == Unit::Persons {
-        fmt_thousands(x)
-    } else {
-        fmt_num(x, r.decimals)
-    }
-}
-
 /// The heading line of a reconciled row: period, category, value, range, unit, method, flags.
 pub fn row_heading(r: &Reconciled) -> String {
     let per = if r.period.is_instant() { r.period.start.to_string() } else { format!("{}..{}", r.period.start, r.period.end) };
     let cat = if r.category.is_empty() { String::new() } else { format!(" [{}]", r.category) };
     let flags = if r.flags.is_empty() { String::new() } else { format!("  flags {}", r.flags_text()) };
-    format!("{} {per}{cat}: {} (range {} to {}) {}  method {}{flags}", r.series, value_text(r, r.value), value_text(r, r.low), value_text(r, r.high), r.unit.as_str(), r.method)
+    let v = |x: f64| fmt_value(r.unit, x, r.decimals);
+    format!("{} {per}{cat}: {} (range {} to {}) {}  method {}{flags}", r.series, v(r.value), v(r.low), v(r.high), r.unit.as_str(), r.method)
 }
 
 /// A reconciled row and, under it, each source's value with its evidence and location; a witness
 /// left out of reconciliation says so, with the reason.
 pub fn row_block(an: &Analysis, r: &Reconciled) -> String {
-    let mut out = row_heading(r) + "\n";
-    for o in an.rules.observations_of(&an.observations, r) {
-        out.push_str(&source_line(o));
-        if let Some(x) = an.rules.exclusion_for(o) {
+    row_heading(r) + "\n" + &source_lines(&an.rules, an.rules.observations_of(&an.observations, r))
+}
+
+/// One line per value: source, value, evidence, location; and under a witness left out of
+/// reconciliation, the reason.
+fn source_lines<'a>(rules: &Rules, obs: impl IntoIterator<Item = &'a Observation>) -> String {
+    let mut out = String::new();
+    for o in obs {
+        out.push_str(&format!("    {:<26} {:>14}  {} {}\n", o.source_id, o.value_text(), o.evidence.as_str(), o.location));
+        if let Some(x) = rules.exclusion_for(o) {
             out.push_str(&format!("        excluded from reconciliation: {}\n", x.reason));
         }
     }
     out
 }
 
-fn source_line(o: &Observation) -> String {
-    format!("    {:<26} {:>14}  {} {}\n", o.source_id, o.value_text(), o.evidence.as_str(), o.location)
-}
-
-pub fn render_text(ds: &[Disagreement]) -> String {
+pub fn render_text(rules: &Rules, ds: &[Disagreement]) -> String {
     let conflicts = ds.iter().filter(|d| d.row.flags.iter().any(|f| f == "conflict")).count();
     let mut out = format!(
         "Disagreements between sources: {conflicts} conflict(s) beyond printed precision, {} row(s) with a witness left out of reconciliation (data/reconcile.toml)\n",
@@ -115,12 +109,7 @@ pub fn render_text(ds: &[Disagreement]) -> String {
         out.push('\n');
         out.push_str(&row_heading(d.row));
         out.push('\n');
-        for e in &d.entries {
-            out.push_str(&source_line(e.obs));
-            if let Some(reason) = e.excluded {
-                out.push_str(&format!("        excluded from reconciliation: {reason}\n"));
-            }
-        }
+        out.push_str(&source_lines(rules, d.entries.iter().map(|e| e.obs)));
         for n in &d.notes {
             out.push_str(&format!("    {n}\n"));
         }

@@ -217,6 +217,15 @@ pub fn fmt_num(v: f64, decimals: usize) -> String {
     }
 }
 
+/// A value for people to read: counts of persons or things with thousands separators, others
+/// with their printed decimals.
+pub fn fmt_value(unit: Unit, v: f64, decimals: usize) -> String {
+    match unit {
+        Unit::Persons | Unit::Count => fmt_thousands(v),
+        _ => fmt_num(v, decimals),
+    }
+}
+
 /// Number with thousands separators (for people, in text and charts).
 pub fn fmt_thousands(v: f64) -> String {
     let s = format!("{:.0}", v.abs());

@@ -4,7 +4,7 @@
 //! as the manifest gives the cell. A rebuilt cell is never presented as printed: it carries the
 //! reconciled row's value, range, method and sources, and the cell stays `unread` in the table file.
 
-use crate::model::{fmt_num, fmt_thousands, Period, Unit};
+use crate::model::{fmt_value, Period, Unit};
 use crate::pipeline::Analysis;
 use crate::reconcile::Reconciled;
 
@@ -103,10 +103,6 @@ pub fn tables<'a>(an: &'a Analysis, only: &[String]) -> Vec<Table<'a>> {
     out
 }
 
-fn value_text(unit: Unit, v: f64, decimals: usize) -> String {
-    if unit == Unit::Persons || unit == Unit::Count { fmt_thousands(v) } else { fmt_num(v, decimals) }
-}
-
 /// Each table as a grid: printed cells as printed, rebuilt cells with `r` after them, missing cells
 /// as `?`; then the sources each rebuilt column draws on.
 pub fn render_text(ts: &[Table]) -> String {
@@ -123,8 +119,8 @@ pub fn render_text(ts: &[Table]) -> String {
             t.count("printed")
         ));
         let text = |c: &Cell| match (&c.status, c.rebuilt) {
-            (Status::Printed(v, d), _) => value_text(c.unit, *v, *d),
-            (Status::Rebuilt, Some(r)) => format!("{} r", value_text(c.unit, r.value, r.decimals)),
+            (Status::Printed(v, d), _) => fmt_value(c.unit, *v, *d),
+            (Status::Rebuilt, Some(r)) => format!("{} r", fmt_value(c.unit, r.value, r.decimals)),
             _ => "?".to_string(),
         };
         let mut grid: Vec<Vec<String>> = vec![std::iter::once(String::new()).chain(t.columns.iter().cloned()).collect()];

@@ -20,5 +20,5 @@ pub fn run(a: &Args) -> Result<i32> {
         return Err(Error::Usage(format!("unknown series '{s}'")));
     }
     let ds = crate::conflicts::find(&an, &a.series);
-    a.format.print(|| crate::conflicts::render_text(&ds), || crate::conflicts::render_csv(&ds))
+    a.format.print(|| crate::conflicts::render_text(&an.rules, &ds), || crate::conflicts::render_csv(&ds))
 }
