@@ -1,20 +1,16 @@
 use crate::error::{Error, Result};
-use std::path::PathBuf;
 
 /// Count, for each year of the core series, the independent documents behind its value.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    #[arg(long)]
-    pub data: Option<PathBuf>,
-    /// text (for people) or csv (one row per target year)
-    #[arg(long, value_enum, default_value = "text")]
-    pub format: super::Report,
+    #[command(flatten)]
+    pub report: super::ReportArgs,
     /// Only the targets of these series
     pub series: Vec<String>,
 }
 
 pub fn run(a: &Args) -> Result<i32> {
-    let an = crate::pipeline::analyse(&super::data_dir(&a.data))?;
+    let an = a.report.analyse()?;
     let targets: Vec<_> = an.coverage.iter().filter(|t| a.series.is_empty() || a.series.contains(&t.series)).cloned().collect();
     if targets.is_empty() {
         return Err(Error::Usage(if an.coverage.is_empty() {
@@ -24,5 +20,5 @@ pub fn run(a: &Args) -> Result<i32> {
         }));
     }
     let rows = crate::coverage::rows(&targets, &an);
-    a.format.print(|| crate::coverage::render_text(&targets, &rows), || crate::coverage::render_csv(&rows))
+    a.report.format.print(|| crate::coverage::render_text(&targets, &rows), || crate::coverage::render_csv(&rows))
 }

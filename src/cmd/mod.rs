@@ -18,8 +18,25 @@ pub fn data_dir(d: &Option<PathBuf>) -> PathBuf {
     d.clone().unwrap_or_else(|| PathBuf::from("data"))
 }
 
-/// The output of the report commands (`coverage`, `conflicts`, `rebuild`): text for people, CSV
-/// (the same table as the export) for programs.
+/// The options every report command (`coverage`, `conflicts`, `rebuild`) takes.
+#[derive(clap::Args, Debug)]
+pub struct ReportArgs {
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+    /// text (for people) or csv (the same table as its export in data/clean/)
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Report,
+}
+
+impl ReportArgs {
+    /// Run the pipeline on the data folder.
+    pub fn analyse(&self) -> crate::error::Result<crate::pipeline::Analysis> {
+        crate::pipeline::analyse(&data_dir(&self.data))
+    }
+}
+
+/// The output of the report commands: text for people, CSV (the same table as the export) for
+/// programs.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Report {
     Text,

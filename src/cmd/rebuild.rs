@@ -1,23 +1,19 @@
 use crate::error::{Error, Result};
-use std::path::PathBuf;
 
 /// Show the printed tables whose cells no copy let us read, rebuilt from the other sources.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    #[arg(long)]
-    pub data: Option<PathBuf>,
-    /// text (a grid per table) or csv (one row per cell)
-    #[arg(long, value_enum, default_value = "text")]
-    pub format: super::Report,
+    #[command(flatten)]
+    pub report: super::ReportArgs,
     /// Only these tables (`grz1993/appendix-a`) or sources (`grz1993`)
     pub tables: Vec<String>,
 }
 
 pub fn run(a: &Args) -> Result<i32> {
-    let an = crate::pipeline::analyse(&super::data_dir(&a.data))?;
+    let an = a.report.analyse()?;
     let ts = crate::rebuild::tables(&an, &a.tables);
     if ts.is_empty() {
         return Err(Error::Usage(if a.tables.is_empty() { "no table has unread cells".into() } else { format!("no table with unread cells among {}", a.tables.join(", ")) }));
     }
-    a.format.print(|| crate::rebuild::render_text(&ts), || crate::rebuild::render_csv(&ts))
+    a.report.format.print(|| crate::rebuild::render_text(&ts), || crate::rebuild::render_csv(&ts))
 }
