@@ -3,6 +3,7 @@
 //! out of reconciliation (`[[exclude]]`), the series rule that chose the value (`[[series]]`), and
 //! the note on a witness group whose copies differ (`[[witnesses]]`), all from
 //! `data/reconcile.toml`. Nothing here changes a value; it makes every disagreement visible.
+//! The text of one reconciled row with its sources (`row_block`) is shared with `gulagstats show`.
 
 use crate::model::{fmt_value, Evidence, Observation};
 use crate::reconcile::Rules;

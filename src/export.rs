@@ -329,7 +329,7 @@ pub fn rebuilt_table(ts: &[crate::rebuild::Table]) -> Table {
     Table {
         name: "rebuilt".into(),
         title: "Printed tables with unread cells, rebuilt from other sources".into(),
-        description: "One row per cell of each table file with cells no copy let us read (marker 'unread': GRZ 1993's Tables 1-9 and Appendices A-B): status printed (read in a copy; value as printed), rebuilt (unread; value, range, method and sources of the reconciled row of the same series, period and category, from other sources: not the table's printed figure) or missing (unread and not in the data).".into(),
+        description: "One row per cell of each table file with cells no copy let us read (marker 'unread': GRZ 1993's Tables 1-9 and Appendices A-B): status printed (read in a copy; value as printed), rebuilt (unread; value, range, method and sources of the reconciled row of the same series, period and category: other sources, or the same article's running text, never the table's printed figure) or missing (unread and not in the data).".into(),
         fields: vec![
             f("source_id", FieldType::String, "Source of the table", true),
             f("table", FieldType::String, "Table file (data/tables/<source_id>/<table>.csv)", true),

@@ -1,8 +1,9 @@
 //! Rebuild: the printed tables whose cells no copy let us read (the missing marker `unread`, used
 //! for GRZ 1993's Tables 1-9 and Appendices A-B, images in every copy found), filled cell by cell
 //! from the reconciled data of the sources that can be reached: same series, period and category
-//! as the manifest gives the cell. A rebuilt cell is never presented as printed: it carries the
-//! reconciled row's value, range, method and sources, and the cell stays `unread` in the table file.
+//! as the manifest gives the cell (for a few GRZ cells that is the article's own running text). A
+//! rebuilt cell is never presented as printed: it carries the reconciled row's value, range, method
+//! and sources, and the cell stays `unread` in the table file.
 
 use crate::model::{fmt_value, Period, Unit};
 use crate::pipeline::Analysis;
