@@ -1,8 +1,8 @@
 //! Check: evaluate the claims registry against the reconciled series, and the accounting
 //! identities (part not above whole, counts against shares, stock-flow) as findings.
 
-use crate::claims::{eval, Claim, Env};
-use crate::model::{fmt_num, fmt_thousands, Observation, Period};
+use crate::claims::{eval, eval_traced, Claim, Env, Expr, Iv, Term};
+use crate::model::{fmt_num, fmt_thousands, fmt_value, Observation, Period};
 use crate::reconcile::{half_unit, Reconciled};
 use serde::Serialize;
 
@@ -134,6 +134,111 @@ pub fn render_text(results: &[ClaimResult], findings: &[Finding]) -> String {
         for f in findings {
             s.push_str(&format!("  [{}] {} {}: {}\n", f.identity, f.series, f.period, f.message));
         }
+    }
+    s
+}
+
+/// A published figure to compare an evaluation with (`gulagstats eval --expected`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expected {
+    pub value: f64,
+    /// Decimals as written: the computed value is shown to as many.
+    pub decimals: usize,
+    /// Absolute tolerance, already resolved from a percent if written as such.
+    pub tolerance: f64,
+    pub tolerance_text: String,
+}
+
+/// How an expected figure stands against an evaluation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Equal to the computed value within the tolerance.
+    Equal,
+    /// Not equal, but inside the range the data allows (widened by the tolerance).
+    InRange,
+    /// Outside the range too.
+    Outside,
+}
+
+impl Verdict {
+    pub fn of(iv: Iv, e: &Expected) -> Verdict {
+        if (iv.value - e.value).abs() <= e.tolerance + 1e-9 {
+            Verdict::Equal
+        } else if e.value >= iv.low - e.tolerance - 1e-9 && e.value <= iv.high + e.tolerance + 1e-9 {
+            Verdict::InRange
+        } else {
+            Verdict::Outside
+        }
+    }
+}
+
+/// An expression of the claims language evaluated on the data, with its range and every figure
+/// it used.
+#[derive(Debug, Clone)]
+pub struct Evaluation {
+    pub expression: String,
+    pub iv: Iv,
+    pub terms: Vec<Term>,
+    pub expected: Option<Expected>,
+    /// Registry claims with the same expression, with their status.
+    pub registry: Vec<(String, String)>,
+}
+
+impl Evaluation {
+    pub fn verdict(&self) -> Option<Verdict> {
+        self.expected.as_ref().map(|e| Verdict::of(self.iv, e))
+    }
+}
+
+/// Evaluate one expression on the analysed data. Err: the figure it needs is missing.
+pub fn evaluate_expression(text: &str, expr: &Expr, rec: &[Reconciled], obs: &[Observation], claims: &[ClaimResult], expected: Option<Expected>) -> Result<Evaluation, String> {
+    let env = Env::new(rec, obs);
+    let mut terms = Vec::new();
+    let iv = eval_traced(expr, &env, &mut terms)?;
+    let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let registry = claims.iter().filter(|c| squash(&c.expression) == squash(text)).map(|c| (c.id.clone(), c.status.clone())).collect();
+    Ok(Evaluation { expression: text.trim().to_string(), iv, terms, expected, registry })
+}
+
+/// Text report of an evaluation, for people.
+pub fn render_evaluation(ev: &Evaluation) -> String {
+    let dec = ev.expected.as_ref().map(|e| e.decimals).unwrap_or(2);
+    let num = |v: f64| {
+        if v.is_infinite() {
+            "unbounded".to_string()
+        } else if dec == 0 || (v - v.round()).abs() < 1e-9 {
+            fmt_thousands(v)
+        } else {
+            fmt_num(v, dec)
+        }
+    };
+    let mut s = format!("{} = {}  (range {} to {})\n", ev.expression, num(ev.iv.value), num(ev.iv.low), num(ev.iv.high));
+    s.push_str(&format!("figures used ({}):\n", ev.terms.len()));
+    for t in &ev.terms {
+        let per = if t.period.is_instant() { t.period.start.to_string() } else { format!("{}..{}", t.period.start, t.period.end) };
+        let cat = if t.category.is_empty() { String::new() } else { format!(" [{}]", t.category) };
+        let v = |x: f64| fmt_value(t.unit, x, t.decimals);
+        let range = if t.iv.low == t.iv.high { String::new() } else { format!(" ({} to {})", v(t.iv.low), v(t.iv.high)) };
+        let line = format!("  {} {per}{cat}: {}{range}  {}  {}", t.series, v(t.iv.value), t.sources.join(";"), t.flags.join(";"));
+        s.push_str(line.trim_end());
+        s.push('\n');
+    }
+    if let Some(e) = &ev.expected {
+        let diff = ev.iv.value - e.value;
+        let pct = if e.value != 0.0 { format!(" ({:+.2}%)", diff / e.value * 100.0) } else { String::new() };
+        let sign = if diff > 0.0 { "+" } else if diff < 0.0 { "-" } else { "" };
+        let verdict = match Verdict::of(ev.iv, e) {
+            Verdict::Equal => format!("equal within ±{}", e.tolerance_text),
+            Verdict::InRange => "not equal, but inside the range the data allows".to_string(),
+            Verdict::Outside => "outside the range the data allows".to_string(),
+        };
+        // the difference to two more decimals than the expected figure, unless both are whole
+        let d = if (diff - diff.round()).abs() < 1e-9 { fmt_thousands(diff.abs()) } else { fmt_num(diff.abs(), dec + 2) };
+        let how = if diff == 0.0 { "the computed value is the same".to_string() } else { format!("computed differs by {sign}{d}{pct}") };
+        s.push_str(&format!("expected {}: {how}; {verdict}\n", num(e.value)));
+    }
+    for (id, status) in &ev.registry {
+        s.push_str(&format!("registry: claim {id} has this expression ({status}; `gulagstats check`)\n"));
     }
     s
 }

@@ -179,28 +179,81 @@ impl<'a> Env<'a> {
     }
 }
 
+/// A value with the widest range the data allows for it: each term's reconciled range, carried
+/// through the arithmetic by interval arithmetic (not a confidence interval).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Iv {
+    pub value: f64,
+    pub low: f64,
+    pub high: f64,
+}
+
+impl Iv {
+    pub fn exact(v: f64) -> Iv {
+        Iv { value: v, low: v, high: v }
+    }
+}
+
+/// One figure an expression used: a reconciled row, or (from `src`/`srcsum`) a printed one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Term {
+    pub series: String,
+    pub period: Period,
+    pub category: String,
+    pub iv: Iv,
+    pub unit: crate::model::Unit,
+    pub decimals: usize,
+    /// The reconciled row's sources, or the one source whose printed value was taken.
+    pub sources: Vec<String>,
+    /// The reconciled row's flags; `printed` for a source's own value.
+    pub flags: Vec<String>,
+}
+
 /// Evaluation: Ok(value) or Err(what is missing) — a missing figure makes a claim not evaluable.
 pub fn eval(e: &Expr, env: &Env) -> Result<f64, String> {
+    eval_traced(e, env, &mut Vec::new()).map(|iv| iv.value)
+}
+
+/// Evaluate with ranges, recording every figure used in `terms` (in the order used).
+pub fn eval_traced(e: &Expr, env: &Env, terms: &mut Vec<Term>) -> Result<Iv, String> {
     match e {
-        Expr::Num(v) => Ok(*v),
-        Expr::Neg(x) => Ok(-eval(x, env)?),
+        Expr::Num(v) => Ok(Iv::exact(*v)),
+        Expr::Neg(x) => {
+            let a = eval_traced(x, env, terms)?;
+            Ok(Iv { value: -a.value, low: -a.high, high: -a.low })
+        }
         Expr::Bin(op, a, b) => {
-            let (a, b) = (eval(a, env)?, eval(b, env)?);
+            let (a, b) = (eval_traced(a, env, terms)?, eval_traced(b, env, terms)?);
             Ok(match op {
-                '+' => a + b,
-                '-' => a - b,
-                '*' => a * b,
+                '+' => Iv { value: a.value + b.value, low: a.low + b.low, high: a.high + b.high },
+                '-' => Iv { value: a.value - b.value, low: a.low - b.high, high: a.high - b.low },
+                '*' => corners(a.value * b.value, [a.low * b.low, a.low * b.high, a.high * b.low, a.high * b.high]),
                 _ => {
-                    if b == 0.0 {
+                    if b.value == 0.0 {
                         return Err("division by zero".into());
                     }
-                    a / b
+                    if b.low <= 0.0 && b.high >= 0.0 {
+                        // the divisor's range includes zero: the quotient's range is unbounded
+                        Iv { value: a.value / b.value, low: f64::NEG_INFINITY, high: f64::INFINITY }
+                    } else {
+                        corners(a.value / b.value, [a.low / b.low, a.low / b.high, a.high / b.low, a.high / b.high])
+                    }
                 }
             })
         }
         Expr::Call { name, args, .. } => {
             let cat = |i: usize| args.get(i).cloned().unwrap_or_default();
-            let get = |s: &str, p: Period, c: &str| env.rec.get(&(s.to_string(), p, c.to_string())).map(|r| r.value).ok_or_else(|| format!("no value of {s} for {}..{}{}", p.start, p.end, if c.is_empty() { String::new() } else { format!(" [{c}]") }));
+            let mut get = |s: &str, p: Period, c: &str| -> Result<Iv, String> {
+                let r = env.rec.get(&(s.to_string(), p, c.to_string())).ok_or_else(|| format!("no value of {s} for {}..{}{}", p.start, p.end, if c.is_empty() { String::new() } else { format!(" [{c}]") }))?;
+                let iv = Iv { value: r.value, low: r.low, high: r.high };
+                terms.push(Term { series: s.to_string(), period: p, category: c.to_string(), iv, unit: r.unit, decimals: r.decimals, sources: r.sources.clone(), flags: r.flags.clone() });
+                Ok(iv)
+            };
+            let printed = |terms: &mut Vec<Term>, src: &str, s: &str, p: Period, c: &str, what: &str| -> Result<Iv, String> {
+                let o = env.obs.iter().find(|o| o.source_id == src && o.series == s && o.period == p && o.category == c).ok_or_else(|| format!("{src} prints no {s} for {what}"))?;
+                terms.push(Term { series: s.to_string(), period: p, category: c.to_string(), iv: Iv::exact(o.value), unit: o.unit, decimals: o.decimals, sources: vec![src.to_string()], flags: vec![o.evidence.as_str().to_string()] });
+                Ok(Iv::exact(o.value))
+            };
             match name.as_str() {
                 "at" => {
                     let d = Date::parse(&args[1]).ok_or_else(|| format!("'{}' is not a date", args[1]))?;
@@ -215,35 +268,40 @@ pub fn eval(e: &Expr, env: &Env) -> Result<f64, String> {
                     get(&args[0], p, &cat(2))
                 }
                 "sum" => {
-                    let (a, b) = (parse_year(&args[1]).ok_or("bad year")?, parse_year(&args[2]).ok_or("bad year")?);
-                    (a..=b).map(|y| get(&args[0], Period::year(y), &cat(3))).sum()
+                    let (a, b) = years(&args[1], &args[2])?;
+                    let c = cat(3);
+                    (a..=b).map(|y| get(&args[0], Period::year(y), &c)).try_fold(Iv::exact(0.0), |t, x| x.map(|x| add(t, x)))
                 }
                 "src" => {
                     let p = Period::parse(&args[2]).ok_or_else(|| format!("'{}' is not a period", args[2]))?;
-                    let c = cat(3);
-                    env.obs
-                        .iter()
-                        .find(|o| o.source_id == args[0] && o.series == args[1] && o.period == p && o.category == c)
-                        .map(|o| o.value)
-                        .ok_or_else(|| format!("{} prints no {} for {}", args[0], args[1], args[2]))
+                    printed(terms, &args[0], &args[1], p, &cat(3), &args[2])
                 }
                 "srcsum" => {
-                    let (a, b) = (parse_year(&args[2]).ok_or("bad year")?, parse_year(&args[3]).ok_or("bad year")?);
+                    let (a, b) = years(&args[2], &args[3])?;
                     let c = cat(4);
-                    (a..=b)
-                        .map(|y| {
-                            env.obs
-                                .iter()
-                                .find(|o| o.source_id == args[0] && o.series == args[1] && o.period == Period::year(y) && o.category == c)
-                                .map(|o| o.value)
-                                .ok_or_else(|| format!("{} prints no {} for {y}", args[0], args[1]))
-                        })
-                        .sum()
+                    (a..=b).map(|y| printed(terms, &args[0], &args[1], Period::year(y), &c, &y.to_string())).try_fold(Iv::exact(0.0), |t, x| x.map(|x| add(t, x)))
                 }
                 _ => Err(format!("unknown function {name}")),
             }
         }
     }
+}
+
+fn add(a: Iv, b: Iv) -> Iv {
+    Iv { value: a.value + b.value, low: a.low + b.low, high: a.high + b.high }
+}
+
+fn corners(value: f64, c: [f64; 4]) -> Iv {
+    Iv { value, low: c.iter().copied().fold(f64::INFINITY, f64::min), high: c.iter().copied().fold(f64::NEG_INFINITY, f64::max) }
+}
+
+fn years(a: &str, b: &str) -> Result<(i32, i32), String> {
+    let y = |s: &str| parse_year(s).ok_or_else(|| format!("'{s}' is not a year"));
+    let (a, b) = (y(a)?, y(b)?);
+    if a > b {
+        return Err(format!("the years {a} and {b} are in the wrong order"));
+    }
+    Ok((a, b))
 }
 
 /// A call's series, for validation against the vocabulary.
@@ -315,41 +373,68 @@ pub fn load(data_dir: &std::path::Path, cat: &crate::ingest::Catalog, diags: &mu
                 continue;
             }
         };
-        let mut cs = vec![];
-        calls(&expr, &mut cs);
-        for (name, args, _) in &cs {
-            let by_source = name == "src" || name == "srcsum";
-            let s = if by_source { &args[1] } else { &args[0] };
-            if !cat.series_known(s) && !s.starts_with("camps.death_rate") && !DERIVED_SERIES.contains(&s.as_str()) {
-                diags.push(Diagnostic::error(rel, r.line, ix(4) + 1, kind::UNKNOWN_SERIES, format!("claim {id}: series '{s}' is not in series.csv")));
-            }
-            if by_source && !cat.sources.contains_key(&args[0]) {
-                diags.push(Diagnostic::error(rel, r.line, ix(4) + 1, kind::UNKNOWN_SOURCE, format!("claim {id}: source '{}' is not in sources.csv", args[0])));
-            }
+        for (k, m) in call_problems(&expr, cat) {
+            diags.push(Diagnostic::error(rel, r.line, ix(4) + 1, k, format!("claim {id}: {m}")));
         }
         let Some((expected, expected_decimals)) = crate::model::parse_figure(&cell(5)) else {
             diags.push(Diagnostic::error(rel, r.line, ix(5) + 1, kind::NOT_A_NUMBER, format!("claim {id}: expected '{}' is not a number", cell(5))));
             continue;
         };
         let tt = cell(6);
-        let tolerance = if let Some(p) = tt.strip_suffix('%') {
-            match crate::model::parse_figure(p) {
-                Some((v, _)) => expected.abs() * v / 100.0,
-                None => {
-                    diags.push(Diagnostic::error(rel, r.line, ix(6) + 1, kind::NOT_A_NUMBER, format!("claim {id}: tolerance '{tt}' is not a number or percent")));
-                    continue;
-                }
-            }
-        } else {
-            match crate::model::parse_figure(&tt) {
-                Some((v, _)) => v,
-                None => {
-                    diags.push(Diagnostic::error(rel, r.line, ix(6) + 1, kind::NOT_A_NUMBER, format!("claim {id}: tolerance '{tt}' is not a number or percent")));
-                    continue;
-                }
-            }
+        let Some(tolerance) = parse_tolerance(&tt, expected) else {
+            diags.push(Diagnostic::error(rel, r.line, ix(6) + 1, kind::NOT_A_NUMBER, format!("claim {id}: tolerance '{tt}' is not a number or percent")));
+            continue;
         };
         out.push(Claim { line: r.line, id, statement: cell(1), source_id: cell(2), location: cell(3), expression: cell(4), expr, expected, expected_decimals, tolerance, tolerance_text: tt, explanation: cell(7) });
+    }
+    out
+}
+
+/// A tolerance as written in the registry: an absolute figure, or a percent of the expected value
+/// (`0.5%`).
+pub fn parse_tolerance(t: &str, expected: f64) -> Option<f64> {
+    match t.trim().strip_suffix('%') {
+        Some(p) => crate::model::parse_figure(p).map(|(v, _)| expected.abs() * v / 100.0),
+        None => crate::model::parse_figure(t).map(|(v, _)| v),
+    }
+}
+
+/// What is wrong with an expression's calls, as (diagnostic kind, message): a series or source the
+/// catalog does not know, or an argument that is not a date, year or period.
+pub fn call_problems(e: &Expr, cat: &crate::ingest::Catalog) -> Vec<(&'static str, String)> {
+    let mut cs = vec![];
+    calls(e, &mut cs);
+    let mut out = vec![];
+    for (name, args, _) in &cs {
+        let by_source = name == "src" || name == "srcsum";
+        let s = if by_source { &args[1] } else { &args[0] };
+        if !cat.series_known(s) && !s.starts_with("camps.death_rate") && !DERIVED_SERIES.contains(&s.as_str()) {
+            out.push((kind::UNKNOWN_SERIES, format!("series '{s}' is not in series.csv")));
+        }
+        if by_source && !cat.sources.contains_key(&args[0]) {
+            out.push((kind::UNKNOWN_SOURCE, format!("source '{}' is not in sources.csv", args[0])));
+        }
+        let when: Vec<&String> = if by_source { args[2..].iter().take(if name == "src" { 1 } else { 2 }).collect() } else { args[1..].iter().take(if name == "sum" { 2 } else { 1 }).collect() };
+        let bad = |w: &str| match name.as_str() {
+            "at" => Date::parse(w).is_none(),
+            "flow" | "sum" | "srcsum" => parse_year(w).is_none(),
+            _ => Period::parse(w).is_none(),
+        };
+        for w in when.iter().filter(|w| bad(w)) {
+            let what = match name.as_str() {
+                "at" => "a date (YYYY-MM-DD)",
+                "flow" | "sum" | "srcsum" => "a year (YYYY)",
+                _ => "a period (YYYY, YYYY-YYYY, a date or DATE/DATE)",
+            };
+            out.push((kind::CLAIM_ERROR, format!("'{w}' in {name}(...) is not {what}")));
+        }
+        if (name == "sum" || name == "srcsum") && when.len() == 2 {
+            if let (Some(a), Some(b)) = (parse_year(when[0]), parse_year(when[1])) {
+                if a > b {
+                    out.push((kind::CLAIM_ERROR, format!("{name}(...) runs from {a} back to {b}")));
+                }
+            }
+        }
     }
     out
 }
@@ -370,5 +455,33 @@ mod tests {
         assert!(e.message.contains("unknown function"));
         assert!(parse("(1 + 2").is_err());
         assert!(parse("at(a.b)").is_err());
+    }
+
+    #[test]
+    fn ranges_follow_interval_arithmetic() {
+        let env = Env { rec: BTreeMap::new(), obs: &[] };
+        let iv = |s: &str| eval_traced(&parse(s).unwrap(), &env, &mut vec![]).unwrap();
+        assert_eq!(iv("2 - -3"), Iv::exact(5.0));
+        assert_eq!(iv("(1 + 2) * 4 / 2"), Iv::exact(6.0));
+        assert!(eval(&parse("1 / (2 - 2)").unwrap(), &env).is_err());
+        // a figure with a range: terms record it, differences and quotients widen it
+        let r = Reconciled { series: "x.y".into(), period: Period::year(1940), category: String::new(), value: 10.0, low: 8.0, high: 12.0, unit: crate::model::Unit::Persons, decimals: 0, n_sources: 2, method: "median".into(), sources: vec!["a".into(), "b".into()], flags: vec![] };
+        let mut rec = BTreeMap::new();
+        rec.insert(("x.y".to_string(), Period::year(1940), String::new()), &r);
+        let env = Env { rec, obs: &[] };
+        let mut terms = vec![];
+        let v = eval_traced(&parse("100 - flow(x.y, 1940)").unwrap(), &env, &mut terms).unwrap();
+        assert_eq!(v, Iv { value: 90.0, low: 88.0, high: 92.0 });
+        assert_eq!(terms.len(), 1);
+        assert_eq!(terms[0].sources, vec!["a", "b"]);
+        let v = eval_traced(&parse("-flow(x.y, 1940) * 2").unwrap(), &env, &mut vec![]).unwrap();
+        assert_eq!(v, Iv { value: -20.0, low: -24.0, high: -16.0 });
+        let v = eval_traced(&parse("60 / flow(x.y, 1940)").unwrap(), &env, &mut vec![]).unwrap();
+        assert_eq!(v, Iv { value: 6.0, low: 5.0, high: 7.5 });
+        // a divisor whose range includes zero: unbounded
+        let v = eval_traced(&parse("1 / (flow(x.y, 1940) - 9)").unwrap(), &env, &mut vec![]).unwrap();
+        assert_eq!((v.value, v.low, v.high), (1.0, f64::NEG_INFINITY, f64::INFINITY));
+        // a sum needs every year
+        assert!(eval(&parse("sum(x.y, 1940, 1941)").unwrap(), &env).unwrap_err().contains("1941-01-01..1941-12-31"));
     }
 }

@@ -18,6 +18,8 @@ enum Command {
     Build(cmd::build::Args),
     /// Evaluate the claims registry against the data
     Check(cmd::check::Args),
+    /// Evaluate one expression of the claims language: value, range, figures used, and a published figure against it
+    Eval(cmd::eval::Args),
     /// Write the cleaned datasets and datapackage.json
     Export(cmd::export::Args),
     /// Draw figures
@@ -49,6 +51,7 @@ fn main() {
         Command::Validate(a) => cmd::validate::run(a),
         Command::Build(a) => cmd::build::run(a),
         Command::Check(a) => cmd::check::run(a),
+        Command::Eval(a) => cmd::eval::run(a),
         Command::Export(a) => cmd::export::run(a),
         Command::Plot(a) => cmd::plot::run(a),
         Command::Show(a) => cmd::show::run(a),

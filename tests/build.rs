@@ -98,7 +98,7 @@ fn failed_run_leaves_earlier_outputs_intact() {
 #[test]
 fn help_and_usage_errors() {
     let w = Work::new();
-    for c in ["validate", "build", "check", "export", "plot", "show", "coverage", "conflicts", "rebuild", "bench", "register"] {
+    for c in ["validate", "build", "check", "eval", "export", "plot", "show", "coverage", "conflicts", "rebuild", "bench", "register"] {
         let o = w.run(&[c, "--help"]);
         assert_eq!(o.status.code(), Some(0), "{c} --help");
         assert!(stdout(&o).contains("Usage"), "{c}");

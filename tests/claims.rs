@@ -79,3 +79,71 @@ fn column_source_override_and_srcsum() {
     let e = stderr(&o) + &stdout(&o);
     assert!(e.contains("tables/demo/compare.toml:17:") && e.contains("unknown-source") && e.contains("nobody"), "{e}");
 }
+
+#[test]
+fn eval_gives_value_range_figures_used_and_a_verdict() {
+    let w = Work::new();
+    let inc = "at(camps.population, 1940-01-01) - at(camps.population, 1939-01-01)";
+    // 1939 is the median of 1200 and 1210 (range 1200 to 1210); 1940 is 1300 in both sources:
+    // the increase is 95, and the range of a difference is high minus low to low minus high
+    let o = w.run(&["eval", inc, "--expected", "100"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.starts_with(&format!("{inc} = 95  (range 90 to 100)\n")), "{out}");
+    assert!(out.contains("figures used (2):"), "{out}");
+    assert!(out.contains("  camps.population 1939-01-01: 1,205 (1,200 to 1,210)  demo;demo2  conflict"), "{out}");
+    assert!(out.contains("expected 100: computed differs by -5 (-5.00%); not equal, but inside the range the data allows"), "{out}");
+    assert!(out.contains("registry: claim increase-1939 has this expression (pass;"), "{out}");
+    // just outside the range: exit 1
+    let o = w.run(&["eval", inc, "--expected", "101"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("outside the range the data allows"), "{}", stdout(&o));
+    // a tolerance makes it equal; thousands commas are read
+    let o = w.run(&["eval", inc, "--expected", "101", "--tolerance", "6"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("equal within ±6"), "{}", stdout(&o));
+    let o = w.run(&["eval", "at(camps.population, 1940-01-01)", "--expected", "1,300"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("expected 1,300: the computed value is the same; equal within ±0"), "{}", stdout(&o));
+    // a quotient: 1300/1200 and 1300/1210 bound it
+    let o = w.run(&["eval", "at(camps.population, 1940-01-01) / at(camps.population, 1939-01-01) * 100"]);
+    assert!(stdout(&o).contains("= 107.88  (range 107.44 to 108.33)"), "{}", stdout(&o));
+    // a printed value by one source has no range
+    let o = w.run(&["eval", "src(demo, camps.deaths, 1938-1939)"]);
+    assert!(stdout(&o).contains("  camps.deaths 1938-01-01..1939-12-31: 100  demo  printed"), "{}", stdout(&o));
+}
+
+#[test]
+fn eval_reports_missing_figures_and_every_bad_call() {
+    let w = Work::new();
+    let o = w.run(&["eval", "flow(camps.deaths, 1941)"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("not evaluable: no value of camps.deaths for 1941-01-01..1941-12-31"), "{}", stdout(&o));
+    // every problem of the expression at once, exit 2
+    let o = w.run(&["eval", "sum(camps.deth, 1934, 1935) + at(camps.population, 1939) + srcsum(nobody, camps.deaths, 1939, 1938)"]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    for want in ["series 'camps.deth' is not in series.csv", "'1939' in at(...) is not a date", "source 'nobody' is not in sources.csv", "srcsum(...) runs from 1939 back to 1938"] {
+        assert!(e.contains(want), "{want}: {e}");
+    }
+    let o = w.run(&["eval", "sum(camps.deaths, 1938,"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("at character 24 of the expression"), "{}", stderr(&o));
+    let o = w.run(&["eval", "flow(camps.deaths, 1938)", "--expected", "86,7"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--expected '86,7' is not a number"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_malformed_call_in_the_registry_is_a_validation_error_not_a_missing_figure() {
+    let w = Work::new();
+    let mut claims = w.read("claims.csv");
+    claims.push_str("backwards,deaths 1939 to 1938,demo,Table 2,\"sum(camps.deaths, 1939, 1938)\",100,0,\n");
+    claims.push_str("no-date,camps in 1940,demo,Table 1,\"at(camps.population, 1940)\",1300,0,\n");
+    w.write("claims.csv", claims.as_bytes());
+    let o = w.run(&["validate"]);
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o) + &stdout(&o);
+    assert!(e.contains("claims.csv:8:5: error[claim-error]: claim backwards: sum(...) runs from 1939 back to 1938"), "{e}");
+    assert!(e.contains("claims.csv:9:5: error[claim-error]: claim no-date: '1940' in at(...) is not a date"), "{e}");
+}

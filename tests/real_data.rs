@@ -237,7 +237,7 @@ fn readme_sessions_are_real_output() {
     assert!(sessions.len() >= 3, "README sessions found: {}", sessions.len());
     for (cmd, shown) in &sessions {
         assert!(!shown.is_empty(), "README shows no output for `gulagstats {cmd}`");
-        let o = Command::new(bin()).current_dir(repo()).args(cmd.split_whitespace()).output().unwrap();
+        let o = Command::new(bin()).current_dir(repo()).args(shell_words(cmd)).output().unwrap();
         let out = format!("{}{}", String::from_utf8_lossy(&o.stdout), stderr(&o));
         let lines: Vec<&str> = out.lines().collect();
         let mut at = 0;
@@ -248,6 +248,34 @@ fn readme_sessions_are_real_output() {
             }
         }
     }
+}
+
+/// A README command line split as a shell would: on whitespace, except inside double quotes.
+fn shell_words(line: &str) -> Vec<String> {
+    let (mut words, mut cur, mut quoted, mut any) = (vec![], String::new(), false, false);
+    for c in line.chars() {
+        match c {
+            '"' => {
+                quoted = !quoted;
+                any = true;
+            }
+            c if c.is_whitespace() && !quoted => {
+                if any {
+                    words.push(std::mem::take(&mut cur));
+                    any = false;
+                }
+            }
+            c => {
+                cur.push(c);
+                any = true;
+            }
+        }
+    }
+    if any {
+        words.push(cur);
+    }
+    assert!(!quoted, "README: unbalanced quote in `gulagstats {line}`");
+    words
 }
 
 /// `show` lists the sources of every row, estimates included (their rows are one per author, so

@@ -5,6 +5,7 @@ pub mod build;
 pub mod check;
 pub mod conflicts;
 pub mod coverage;
+pub mod eval;
 pub mod export;
 pub mod plot;
 pub mod rebuild;
