@@ -1,7 +1,7 @@
 //! Check: evaluate the claims registry against the reconciled series, and the accounting
 //! identities (part not above whole, counts against shares, stock-flow) as findings.
 
-use crate::claims::{eval, eval_traced, Claim, Env, Expr, Iv, Term};
+use crate::claims::{eval_traced, Claim, Env, Expr, Iv, Term};
 use crate::model::{fmt_num, fmt_thousands, fmt_value, Observation, Period};
 use crate::reconcile::{half_unit, Reconciled};
 use serde::Serialize;
@@ -22,6 +22,10 @@ pub struct ClaimResult {
     pub expression: String,
     #[serde(skip)]
     pub why: String,
+    /// The range the data allows for the computed value (interval arithmetic over the reconciled
+    /// ranges), as text; empty when not evaluable. Shown to people, not exported.
+    #[serde(skip)]
+    pub range: String,
 }
 
 pub fn evaluate(claims: &[Claim], rec: &[Reconciled], obs: &[Observation]) -> Vec<ClaimResult> {
@@ -29,13 +33,15 @@ pub fn evaluate(claims: &[Claim], rec: &[Reconciled], obs: &[Observation]) -> Ve
     let mut out: Vec<ClaimResult> = claims
         .iter()
         .map(|c| {
-            let (computed, status, why) = match eval(&c.expr, &env) {
-                Ok(v) => {
+            let (computed, status, why, range) = match eval_traced(&c.expr, &env, &mut Vec::new()) {
+                Ok(iv) => {
+                    let v = iv.value;
                     let ok = (v - c.expected).abs() <= c.tolerance + 1e-9;
                     let st = if ok { "pass" } else if !c.explanation.is_empty() { "documented" } else { "fail" };
-                    (fmt_num(v, c.expected_decimals), st.to_string(), String::new())
+                    let range = format!("{} to {}", fmt_bound(iv.low, c.expected_decimals), fmt_bound(iv.high, c.expected_decimals));
+                    (fmt_num(v, c.expected_decimals), st.to_string(), String::new(), range)
                 }
-                Err(m) => (String::new(), "not-evaluable".to_string(), m),
+                Err(m) => (String::new(), "not-evaluable".to_string(), m, String::new()),
             };
             ClaimResult {
                 id: c.id.clone(),
@@ -49,6 +55,7 @@ pub fn evaluate(claims: &[Claim], rec: &[Reconciled], obs: &[Observation]) -> Ve
                 explanation: c.explanation.clone(),
                 expression: c.expression.clone(),
                 why,
+                range,
             }
         })
         .collect();
@@ -109,6 +116,15 @@ pub fn identities(obs: &[Observation], rec: &[Reconciled], derived: &[Reconciled
     f
 }
 
+/// A range bound as text: unbounded, or the figure to the expected value's decimals.
+fn fmt_bound(v: f64, decimals: usize) -> String {
+    if v.is_infinite() {
+        "unbounded".to_string()
+    } else {
+        fmt_num(v, decimals)
+    }
+}
+
 /// Text report for people.
 pub fn render_text(results: &[ClaimResult], findings: &[Finding]) -> String {
     let mut s = String::new();
@@ -120,6 +136,9 @@ pub fn render_text(results: &[ClaimResult], findings: &[Finding]) -> String {
             _ => "N/A ",
         };
         s.push_str(&format!("{mark} {:<28} expected {:>12}  computed {:>12}  ±{}  {} ({}, {})\n", r.id, r.expected, if r.computed.is_empty() { "-" } else { &r.computed }, r.tolerance, r.statement, r.source_id, r.location));
+        if r.status == "documented" || r.status == "fail" {
+            s.push_str(&format!("     range the data allows: {}\n", r.range));
+        }
         if r.status == "documented" {
             s.push_str(&format!("     documented: {}\n", r.explanation));
         }

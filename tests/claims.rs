@@ -33,6 +33,9 @@ fn text_report_and_exit_zero_when_all_pass_or_documented() {
     let out = stdout(&o);
     assert!(out.contains("PASS camps-1940"), "{out}");
     assert!(out.contains("documented: demo2 counts camps and colonies together"), "{out}");
+    // a documented or failed claim shows the range the data allows, a passing one does not
+    assert!(out.contains("     range the data allows: 1000 to 1000\n     documented: demo2"), "{out}");
+    assert_eq!(out.matches("range the data allows").count(), 1, "{out}");
     assert!(out.contains("claims: 4 pass, 0 fail, 1 documented, 1 not-evaluable"), "{out}");
 }
 
