@@ -214,6 +214,9 @@ pub fn evaluate_expression(text: &str, expr: &Expr, rec: &[Reconciled], obs: &[O
     let env = Env::new(rec, obs);
     let mut terms = Vec::new();
     let iv = eval_traced(expr, &env, &mut terms)?;
+    // each figure once, in the order first used
+    let mut seen = std::collections::BTreeSet::new();
+    terms.retain(|t| seen.insert((t.series.clone(), t.period, t.category.clone(), t.sources.clone())));
     let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
     let registry = claims.iter().filter(|c| squash(&c.expression) == squash(text)).map(|c| (c.id.clone(), c.status.clone())).collect();
     Ok(Evaluation { expression: text.trim().to_string(), iv, terms, expected, registry })

@@ -179,8 +179,9 @@ impl<'a> Env<'a> {
     }
 }
 
-/// A value with the widest range the data allows for it: each term's reconciled range, carried
-/// through the arithmetic by interval arithmetic (not a confidence interval).
+/// A value with a range: each figure's reconciled range carried through the arithmetic by interval
+/// arithmetic. Not a confidence interval, and an outer bound: a figure that occurs twice in an
+/// expression is bounded as if it were two independent figures.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Iv {
     pub value: f64,
@@ -225,7 +226,7 @@ pub fn eval_traced(e: &Expr, env: &Env, terms: &mut Vec<Term>) -> Result<Iv, Str
         Expr::Bin(op, a, b) => {
             let (a, b) = (eval_traced(a, env, terms)?, eval_traced(b, env, terms)?);
             Ok(match op {
-                '+' => Iv { value: a.value + b.value, low: a.low + b.low, high: a.high + b.high },
+                '+' => add(a, b),
                 '-' => Iv { value: a.value - b.value, low: a.low - b.high, high: a.high - b.low },
                 '*' => corners(a.value * b.value, [a.low * b.low, a.low * b.high, a.high * b.low, a.high * b.high]),
                 _ => {

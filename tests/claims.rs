@@ -111,6 +111,9 @@ fn eval_gives_value_range_figures_used_and_a_verdict() {
     // a quotient: 1300/1200 and 1300/1210 bound it
     let o = w.run(&["eval", "at(camps.population, 1940-01-01) / at(camps.population, 1939-01-01) * 100"]);
     assert!(stdout(&o).contains("= 107.88  (range 107.44 to 108.33)"), "{}", stdout(&o));
+    // a figure used twice is listed once
+    let o = w.run(&["eval", "(at(camps.population, 1940-01-01) - at(camps.population, 1939-01-01)) / at(camps.population, 1939-01-01)"]);
+    assert!(stdout(&o).contains("figures used (2):"), "{}", stdout(&o));
     // a printed value by one source has no range
     let o = w.run(&["eval", "src(demo, camps.deaths, 1938-1939)"]);
     assert!(stdout(&o).contains("  camps.deaths 1938-01-01..1939-12-31: 100  demo  printed"), "{}", stdout(&o));
