@@ -99,7 +99,7 @@ pub struct UncertaintyRule {
 
 impl UncertaintyRule {
     pub fn applies(&self, series: &str, p: &Period) -> bool {
-        self.series == series && self.from.map_or(true, |f| p.start.y >= f) && self.to.map_or(true, |t| p.end.y <= t)
+        self.series == series && self.from.is_none_or(|f| p.start.y >= f) && self.to.is_none_or(|t| p.end.y <= t)
     }
 }
 

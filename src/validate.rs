@@ -500,7 +500,8 @@ fn check_totals(t: &TypedTable, diags: &mut Vec<Diagnostic>) {
 fn check_shares(t: &TypedTable, diags: &mut Vec<Diagnostic>) {
     use std::collections::BTreeMap;
     // group (series, period) -> values with decimals, remembering a line and column to report
-    let mut groups: BTreeMap<(String, Period), (Vec<(f64, usize)>, usize, usize)> = BTreeMap::new();
+    type Shares = (Vec<(f64, usize)>, usize, usize);
+    let mut groups: BTreeMap<(String, Period), Shares> = BTreeMap::new();
     for r in t.rows.iter().filter(|r| r.total.is_none()) {
         for (pi, p) in t.plans.iter().enumerate() {
             if p.unit != Unit::Percent {

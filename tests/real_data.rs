@@ -117,7 +117,7 @@ fn docs_sources_match_the_witness_groups_and_the_source_list() {
     for r in rdr.records() {
         let id = r.unwrap()[0].to_string();
         // an entry is a `### id` heading (several ids joined by ", ") or a bullet that opens with the id in bold
-        let heading = |l: &str| l.starts_with("### ") && l.split(|c: char| c == ' ' || c == ',').any(|w| w == id);
+        let heading = |l: &str| l.starts_with("### ") && l.split([' ', ',']).any(|w| w == id);
         let bullet = |b: &str| {
             // the bold spans of the bullet: every other piece between "**" markers
             b.starts_with("- **") && b.split("**").skip(1).step_by(2).any(|span| span.split(", ").any(|w| w == id))

@@ -72,10 +72,7 @@ pub fn run(a: &Args) -> Result<i32> {
         return Ok(0);
     }
     let out = a.out.clone().ok_or_else(|| Error::Usage("--out DIR is required".into()))?;
-    let r = match run_once(a, &data) {
-        Ok(r) => r,
-        Err(e) => return Err(e),
-    };
+    let r = run_once(a, &data)?;
     let imp = &r.imp;
     std::fs::create_dir_all(&out).map_err(|e| Error::io(&out, e))?;
     crate::output::write_atomic(&out.join("register-report.txt"), register::report_text(imp).as_bytes())?;

@@ -30,7 +30,7 @@ fn bound(s: &Option<String>, start: bool) -> Result<Option<Date>> {
 pub fn run(a: &Args) -> Result<i32> {
     let (from, to) = (bound(&a.from, true)?, bound(&a.to, false)?);
     let an = crate::pipeline::analyse(&super::data_dir(&a.data))?;
-    let inside = |p: &Period| from.map_or(true, |f| p.end >= f) && to.map_or(true, |t| p.start <= t);
+    let inside = |p: &Period| from.is_none_or(|f| p.end >= f) && to.is_none_or(|t| p.start <= t);
     let rows: Vec<_> = an.reconciled.iter().filter(|r| r.series == a.series && inside(&r.period)).collect();
     if rows.is_empty() {
         let known = an.loaded.catalog.series_known(&a.series) || crate::claims::DERIVED_SERIES.contains(&a.series.as_str());
