@@ -264,3 +264,35 @@ pub fn render_evaluation(ev: &Evaluation) -> String {
     }
     s
 }
+
+/// An evaluation for programs (`gulagstats eval --format json`): the same content as the text
+/// report; an unbounded end of a range is `null`.
+pub fn evaluation_json(ev: &Evaluation) -> serde_json::Value {
+    // six decimals at most: no binary-float noise (26295 * 1.1 is 28924.500000000004)
+    let r6 = |v: f64| (v * 1e6).round() / 1e6;
+    let bound = |v: f64| if v.is_finite() { serde_json::json!(r6(v)) } else { serde_json::Value::Null };
+    let terms: Vec<serde_json::Value> = ev
+        .terms
+        .iter()
+        .map(|t| {
+            serde_json::json!({
+                "series": t.series, "period_start": t.period.start.to_string(), "period_end": t.period.end.to_string(),
+                "category": t.category, "value": r6(t.iv.value), "low": bound(t.iv.low), "high": bound(t.iv.high), "unit": t.unit.as_str(),
+                "sources": t.sources, "flags": t.flags,
+            })
+        })
+        .collect();
+    let expected = ev.expected.as_ref().map(|e| {
+        let verdict = match Verdict::of(ev.iv, e) {
+            Verdict::Equal => "equal",
+            Verdict::InRange => "in-range",
+            Verdict::Outside => "outside",
+        };
+        serde_json::json!({"value": e.value, "tolerance": r6(e.tolerance), "difference": r6(ev.iv.value - e.value), "verdict": verdict})
+    });
+    let registry: Vec<serde_json::Value> = ev.registry.iter().map(|(id, st)| serde_json::json!({"id": id, "status": st})).collect();
+    serde_json::json!({
+        "expression": ev.expression, "status": "evaluated", "value": r6(ev.iv.value), "low": bound(ev.iv.low), "high": bound(ev.iv.high),
+        "terms": terms, "expected": expected, "registry": registry,
+    })
+}

@@ -111,6 +111,17 @@ fn eval_gives_value_range_figures_used_and_a_verdict() {
     // a quotient: 1300/1200 and 1300/1210 bound it
     let o = w.run(&["eval", "at(camps.population, 1940-01-01) / at(camps.population, 1939-01-01) * 100"]);
     assert!(stdout(&o).contains("= 107.88  (range 107.44 to 108.33)"), "{}", stdout(&o));
+    // the same for programs
+    let o = w.run(&["eval", inc, "--expected", "101", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap_or_else(|e| panic!("{e}: {}", stdout(&o)));
+    assert_eq!((v["status"].as_str(), v["value"].as_f64(), v["low"].as_f64(), v["high"].as_f64()), (Some("evaluated"), Some(95.0), Some(90.0), Some(100.0)));
+    assert_eq!((v["expected"]["verdict"].as_str(), v["expected"]["difference"].as_f64()), (Some("outside"), Some(-6.0)));
+    assert_eq!(v["terms"][1]["sources"], serde_json::json!(["demo", "demo2"]));
+    assert_eq!(v["registry"][0]["id"], "increase-1939");
+    let o = w.run(&["eval", "flow(camps.deaths, 1941)", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["status"], "not-evaluable");
     // a figure used twice is listed once
     let o = w.run(&["eval", "(at(camps.population, 1940-01-01) - at(camps.population, 1939-01-01)) / at(camps.population, 1939-01-01)"]);
     assert!(stdout(&o).contains("figures used (2):"), "{}", stdout(&o));

@@ -17,6 +17,15 @@ pub struct Args {
     /// a percent of it ("0.5%")
     #[arg(long, default_value = "0")]
     pub tolerance: String,
+    /// text (for people) or json (for programs)
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
 }
 
 /// Exit status: 0 evaluated (and --expected equal or inside the data's range), 1 a figure the
@@ -38,14 +47,24 @@ pub fn run(a: &Args) -> Result<i32> {
     }
     match crate::check::evaluate_expression(&a.expression, &expr, &an.reconciled, &an.observations, &an.claims, expected) {
         Ok(ev) => {
-            crate::output::stdout(&crate::check::render_evaluation(&ev))?;
+            crate::output::stdout(&match a.format {
+                Format::Text => crate::check::render_evaluation(&ev),
+                Format::Json => pretty(&crate::check::evaluation_json(&ev)),
+            })?;
             Ok(if ev.verdict() == Some(Verdict::Outside) { 1 } else { 0 })
         }
         Err(m) => {
-            crate::output::stdout(&format!("{}: not evaluable: {m}\n", a.expression.trim()))?;
+            crate::output::stdout(&match a.format {
+                Format::Text => format!("{}: not evaluable: {m}\n", a.expression.trim()),
+                Format::Json => pretty(&serde_json::json!({"expression": a.expression.trim(), "status": "not-evaluable", "why": m})),
+            })?;
             Ok(1)
         }
     }
+}
+
+fn pretty(v: &serde_json::Value) -> String {
+    serde_json::to_string_pretty(v).unwrap_or_default() + "\n"
 }
 
 /// "1,053,829" -> "1053829": commas between groups of three digits, as figures are printed in
