@@ -277,7 +277,10 @@ fn read_keyed_csv(path: &Path, rel: &str, required: &[&str], diags: &mut Vec<Dia
             return vec![];
         }
     }
+    // a row with too few or too many cells is already an error (parse_csv): skip it, so that no
+    // column is read from a row that lacks it
     rows.into_iter()
+        .filter(|r| r.cells.len() == header.len())
         .map(|r| {
             let m = header.iter().cloned().zip(r.cells.iter().map(|c| c.trim().to_string())).collect();
             (r.line, m)

@@ -37,6 +37,8 @@ const CASES: &[Case] = &[
     Case { name: "unparseable claim", file: "claims.csv", content: b"id,statement,source_id,location,expression,expected,tolerance,explanation\nc1,x,demo,p. 1,\"at(camps.population, 1940-01-01) +\",1,0,\n", kind: "claim-error", at: "data/claims.csv:2:5" },
     Case { name: "reconcile rule without a reason points at its rule", file: "reconcile.toml", content: b"default_method = \"median\"\n\n[[exclude]]\nsource = \"demo\"\nseries = \"camps.population\"\nperiod = \"1939\"\nreason = \"a reason\"\n\n[[exclude]]\nsource = \"demo\"\nseries = \"camps.population\"\nperiod = \"1940\"\nreason = \"\"\n", kind: "config-error", at: "data/reconcile.toml:9:1" },
     Case { name: "reconcile series with an unknown method points at its rule", file: "reconcile.toml", content: b"default_method = \"median\"\n\n[[series]]\nseries = \"camps.population\"\nmethod = \"mean\"\n", kind: "config-error", at: "data/reconcile.toml:3:1" },
+    Case { name: "short row in the series vocabulary", file: "series.csv", content: b"series,unit,kind,description\ncamps.population,persons\n", kind: "missing-cell", at: "data/series.csv:2:3" },
+    Case { name: "short row in the bibliography", file: "sources.csv", content: b"source_id,citation,year,kind,archival_ref,copy_read,notes\ndemo,c,2000\n", kind: "missing-cell", at: "data/sources.csv:2:4" },
     Case { name: "bad source kind", file: "sources.csv", content: b"source_id,citation,year,kind,archival_ref,copy_read,notes\ndemo,c,2000,rumour,,copy,\ndemo2,c,2000,secondary,,copy,\ngulagstats,c,2000,compilation,,copy,\n", kind: "csv-error", at: "data/sources.csv:2:4" },
 ];
 
