@@ -37,7 +37,13 @@ pub struct ParseError {
 struct Parser<'a> {
     s: &'a [u8],
     i: usize,
+    /// Parentheses and signs open around the current factor: bounded, so that a pathological
+    /// expression is an error and not a stack overflow.
+    depth: usize,
 }
+
+/// The deepest nesting of parentheses and unary minus signs an expression may have.
+const MAX_DEPTH: usize = 64;
 
 impl<'a> Parser<'a> {
     fn ws(&mut self) {
@@ -78,6 +84,15 @@ impl<'a> Parser<'a> {
     }
     fn factor(&mut self) -> Result<Expr, ParseError> {
         self.ws();
+        if self.depth >= MAX_DEPTH {
+            return self.err(format!("the expression is nested more than {MAX_DEPTH} deep"));
+        }
+        self.depth += 1;
+        let f = self.factor_inner();
+        self.depth -= 1;
+        f
+    }
+    fn factor_inner(&mut self) -> Result<Expr, ParseError> {
         match self.s.get(self.i) {
             None => self.err("expected a number, a call or '(' but the expression ended"),
             Some(b'(') => {
@@ -158,7 +173,7 @@ impl<'a> Parser<'a> {
 }
 
 pub fn parse(s: &str) -> Result<Expr, ParseError> {
-    let mut p = Parser { s: s.as_bytes(), i: 0 };
+    let mut p = Parser { s: s.as_bytes(), i: 0, depth: 0 };
     let e = p.expr()?;
     p.ws();
     if p.i < s.len() {
@@ -339,7 +354,7 @@ pub const CLAIM_COLUMNS: &[&str] = &["id", "statement", "source_id", "location",
 
 pub fn load(data_dir: &std::path::Path, cat: &crate::ingest::Catalog, diags: &mut Vec<Diagnostic>) -> Vec<Claim> {
     let path = data_dir.join("claims.csv");
-    let rel = "data/claims.csv";
+    let rel = &crate::ingest::rel_path(data_dir, &path);
     if !path.exists() {
         return vec![];
     }
@@ -456,6 +471,11 @@ mod tests {
         assert!(e.message.contains("unknown function"));
         assert!(parse("(1 + 2").is_err());
         assert!(parse("at(a.b)").is_err());
+        // deep nesting is an error, not a stack overflow
+        assert!(parse(&format!("{}1{}", "(".repeat(60), ")".repeat(60))).is_ok());
+        let deep = format!("{}1{}", "(".repeat(100_000), ")".repeat(100_000));
+        assert!(parse(&deep).unwrap_err().message.contains("nested more than 64 deep"));
+        assert!(parse(&format!("{}1", "-".repeat(100_000))).is_err());
     }
 
     #[test]

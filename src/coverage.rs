@@ -14,8 +14,6 @@ use serde::Deserialize;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-pub const FILE: &str = "data/coverage.toml";
-
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct File {
@@ -49,11 +47,13 @@ impl Target {
 /// Read the targets; problems become diagnostics with the line of the target. A missing file means
 /// no targets.
 pub fn load(data_dir: &Path, catalog: &Catalog, diags: &mut Vec<Diagnostic>) -> Vec<Target> {
-    let (file, text): (File, String) = read_toml(&data_dir.join("coverage.toml"), FILE, diags);
+    let path = data_dir.join("coverage.toml");
+    let rel = crate::ingest::rel_path(data_dir, &path);
+    let (file, text): (File, String) = read_toml(&path, &rel, diags);
     let mut ok = vec![];
     for (i, t) in file.target.into_iter().enumerate() {
         let line = nth_table_line(&text, "target", i);
-        let mut bad = |msg: String| diags.push(Diagnostic::error(FILE, line, 1, kind::CONFIG_ERROR, msg));
+        let mut bad = |msg: String| diags.push(Diagnostic::error(&rel, line, 1, kind::CONFIG_ERROR, msg));
         if !catalog.series_known(&t.series) {
             bad(format!("coverage target: unknown series '{}'", t.series));
         } else if t.period(t.from).is_none() {

@@ -261,7 +261,9 @@ pub fn parse_csv(text: &str, rel: &str, diags: &mut Vec<Diagnostic>) -> Option<(
     }
 }
 
-fn rel_path(data_dir: &Path, p: &Path) -> String {
+/// How a file of the data folder is named in diagnostics: the data folder's own name, then the
+/// path inside it (`data/tables/x/y.csv`, or `deep/reconcile.toml` for `--data deep`).
+pub fn rel_path(data_dir: &Path, p: &Path) -> String {
     let shown = Path::new(data_dir.file_name().map(|s| s.to_os_string()).unwrap_or_default().as_os_str())
         .join(p.strip_prefix(data_dir).unwrap_or(p));
     shown.to_string_lossy().replace('\\', "/")

@@ -106,11 +106,12 @@ impl UncertaintyRule {
 /// Read `reconcile.toml` and `uncertainty.toml`. Besides their syntax, the rules must name known
 /// sources (`known`), and a source may witness one document only.
 pub fn load_rules(data_dir: &Path, known: &dyn Fn(&str) -> bool, diags: &mut Vec<Diagnostic>) -> (Rules, Uncertainty) {
-    const REL: &str = "data/reconcile.toml";
-    let (r, text): (Rules, String) = read_toml(&data_dir.join("reconcile.toml"), REL, diags);
-    let (u, _): (Uncertainty, String) = read_toml(&data_dir.join("uncertainty.toml"), "data/uncertainty.toml", diags);
+    let (rpath, upath) = (data_dir.join("reconcile.toml"), data_dir.join("uncertainty.toml"));
+    let rel = crate::ingest::rel_path(data_dir, &rpath);
+    let (r, text): (Rules, String) = read_toml(&rpath, &rel, diags);
+    let (u, _): (Uncertainty, String) = read_toml(&upath, &crate::ingest::rel_path(data_dir, &upath), diags);
     // an error in the i-th [[table]] of reconcile.toml, reported at that table's header line
-    let at = |i: usize, table: &str, k: &'static str, msg: String| Diagnostic::error(REL, nth_table_line(&text, table, i), 1, k, msg);
+    let at = |i: usize, table: &str, k: &'static str, msg: String| Diagnostic::error(&rel, nth_table_line(&text, table, i), 1, k, msg);
     let err = |i: usize, table: &str, msg: String| at(i, table, kind::CONFIG_ERROR, msg);
     for (i, x) in r.exclude.iter().enumerate() {
         if !known(&x.source) {
@@ -153,6 +154,10 @@ pub fn load_rules(data_dir: &Path, known: &dyn Fn(&str) -> bool, diags: &mut Vec
         if !matches!(s.method.as_str(), "preferred" | "median") {
             diags.push(err(i, "series", format!("series '{}': method '{}' is not preferred or median", s.series, s.method)));
         }
+    }
+    if let Some(m) = r.default_method.as_deref().filter(|m| !matches!(*m, "preferred" | "median")) {
+        let line = text.lines().position(|l| l.trim_start().starts_with("default_method")).map_or(1, |i| i + 1);
+        diags.push(Diagnostic::error(&rel, line, 1, kind::CONFIG_ERROR, format!("default_method '{m}' is not preferred or median")));
     }
     (r, u)
 }

@@ -211,3 +211,22 @@ fn seeded_mutations_of_the_inputs_never_panic() {
         }
     }
 }
+
+/// Diagnostics name every file, tables and configuration alike, from the data folder given: with
+/// `--data mydata`, `mydata/reconcile.toml`, not a fixed `data/...`.
+#[test]
+fn diagnostics_name_files_from_the_data_folder_given() {
+    let w = Work::new();
+    w.write("reconcile.toml", b"default_method = \"mean\"\n");
+    w.write("claims.csv", b"id,statement,source_id,location,expression,expected,tolerance,explanation\nc1,x,nobody,p. 1,\"flow(camps.deaths, 1938)\",1,0,\n");
+    w.write("coverage.toml", b"[[target]]\nseries = \"camps.nothing\"\ndated = \"year\"\nfrom = 1938\nto = 1939\n");
+    w.write("tables/demo/deaths.csv", b"year,deaths\n1938,1x0\n");
+    std::fs::rename(w.data(), w.path("mydata")).unwrap();
+    let o = w.run(&["validate", "--data", "mydata"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    for want in ["mydata/reconcile.toml:1:1: error[config-error]: default_method 'mean' is not preferred or median", "mydata/claims.csv:2:3: error[unknown-source]", "mydata/coverage.toml:1:1: error[config-error]", "mydata/tables/demo/deaths.csv:2:2: error[not-a-number]"] {
+        assert!(err.lines().any(|l| l.starts_with(want)), "{want}:\n{err}");
+    }
+    assert!(!err.lines().any(|l| l.starts_with("data/")), "{err}");
+}

@@ -14,7 +14,8 @@ pub fn run(a: &Args) -> Result<i32> {
     let targets: Vec<_> = an.coverage.iter().filter(|t| a.series.is_empty() || a.series.contains(&t.series)).cloned().collect();
     if targets.is_empty() {
         return Err(Error::Usage(if an.coverage.is_empty() {
-            format!("no coverage targets: {} is missing or empty", crate::coverage::FILE)
+            let d = super::data_dir(&a.report.data);
+            format!("no coverage targets: {} is missing or empty", crate::ingest::rel_path(&d, &d.join("coverage.toml")))
         } else {
             format!("no coverage target for {}", a.series.join(", "))
         }));
