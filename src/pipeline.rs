@@ -103,7 +103,7 @@ pub struct Config {
 
 /// Read the configuration; every problem becomes a diagnostic.
 pub fn load_config(data_dir: &Path, catalog: &Catalog, diags: &mut Vec<Diagnostic>) -> Config {
-    let (rules, uncertainty) = crate::reconcile::load_rules(data_dir, &|s| catalog.sources.contains_key(s), diags);
+    let (rules, uncertainty) = crate::reconcile::load_rules(data_dir, catalog, diags);
     let claims = crate::claims::load(data_dir, catalog, diags);
     let coverage = crate::coverage::load(data_dir, catalog, diags);
     Config { rules, uncertainty, claims, coverage }

@@ -104,16 +104,40 @@ impl UncertaintyRule {
 }
 
 /// Read `reconcile.toml` and `uncertainty.toml`. Besides their syntax, the rules must name known
-/// sources (`known`), and a source may witness one document only.
-pub fn load_rules(data_dir: &Path, known: &dyn Fn(&str) -> bool, diags: &mut Vec<Diagnostic>) -> (Rules, Uncertainty) {
+/// sources and series of the catalog, a source may witness one document only, and an uncertainty
+/// rule must widen (never narrow) a range over a valid span, with its rationale and citation.
+pub fn load_rules(data_dir: &Path, catalog: &crate::ingest::Catalog, diags: &mut Vec<Diagnostic>) -> (Rules, Uncertainty) {
+    let known = |s: &str| catalog.sources.contains_key(s);
     let (rpath, upath) = (data_dir.join("reconcile.toml"), data_dir.join("uncertainty.toml"));
     let rel = crate::ingest::rel_path(data_dir, &rpath);
+    let urel = crate::ingest::rel_path(data_dir, &upath);
     let (r, text): (Rules, String) = read_toml(&rpath, &rel, diags);
-    let (u, _): (Uncertainty, String) = read_toml(&upath, &crate::ingest::rel_path(data_dir, &upath), diags);
+    let (u, utext): (Uncertainty, String) = read_toml(&upath, &urel, diags);
+    for (i, x) in u.rule.iter().enumerate() {
+        let line = nth_table_line(&utext, "rule", i);
+        let mut bad = |k: &'static str, msg: String| diags.push(Diagnostic::error(&urel, line, 1, k, format!("uncertainty rule '{}': {msg}", x.id)));
+        if !catalog.series_known(&x.series) {
+            bad(kind::UNKNOWN_SERIES, format!("series '{}' is not in series.csv", x.series));
+        }
+        if let (Some(a), Some(b)) = (x.from, x.to) {
+            if a > b {
+                bad(kind::CONFIG_ERROR, format!("from {a} is after to {b}"));
+            }
+        }
+        if !(0.0..1.0).contains(&x.low_rel) || x.high_rel < 0.0 || x.low_add < 0.0 || x.high_add < 0.0 {
+            bad(kind::CONFIG_ERROR, "a rule widens a range: low_rel must be at least 0 and below 1, high_rel, low_add and high_add at least 0".to_string());
+        }
+        if x.id.trim().is_empty() || x.rationale.trim().is_empty() || x.citation.trim().is_empty() {
+            bad(kind::CONFIG_ERROR, "id, rationale and citation are required".to_string());
+        }
+    }
     // an error in the i-th [[table]] of reconcile.toml, reported at that table's header line
     let at = |i: usize, table: &str, k: &'static str, msg: String| Diagnostic::error(&rel, nth_table_line(&text, table, i), 1, k, msg);
     let err = |i: usize, table: &str, msg: String| at(i, table, kind::CONFIG_ERROR, msg);
     for (i, x) in r.exclude.iter().enumerate() {
+        if !catalog.series_known(&x.series) {
+            diags.push(at(i, "exclude", kind::UNKNOWN_SERIES, format!("exclude: series '{}' is not in series.csv", x.series)));
+        }
         if !known(&x.source) {
             diags.push(at(i, "exclude", kind::UNKNOWN_SOURCE, format!("exclude: source '{}' is not in sources.csv", x.source)));
         }
@@ -145,6 +169,9 @@ pub fn load_rules(data_dir: &Path, known: &dyn Fn(&str) -> bool, diags: &mut Vec
         }
     }
     for (i, s) in r.series.iter().enumerate() {
+        if !catalog.series_known(&s.series) {
+            diags.push(at(i, "series", kind::UNKNOWN_SERIES, format!("series rule: series '{}' is not in series.csv", s.series)));
+        }
         for src in s.prefer.iter().filter(|p| !known(p)) {
             diags.push(at(i, "series", kind::UNKNOWN_SOURCE, format!("series '{}': preferred source '{src}' is not in sources.csv", s.series)));
         }
