@@ -275,6 +275,16 @@ fn validate_wide(cat: &Catalog, t: &RawTable, diags: &mut Vec<Diagnostic>) -> Op
             overrides.push((ci, rp.label.clone(), p));
         }
     }
+    // a total row or a row period whose label no row carries would silently do nothing
+    let labelled = |ci: usize, label: &str| t.rows.iter().any(|r| r.cells.get(ci).is_some_and(|c| c.trim() == label));
+    for (what, col, label) in m.total_rows.iter().map(|x| ("total_rows", &x.column, &x.label)).chain(m.row_periods.iter().map(|x| ("row_periods", &x.column, &x.label))) {
+        if let Some(ci) = t.col_index(col.get_ref()) {
+            if !labelled(ci, label) {
+                let (l, c) = t.mpos(col.span());
+                diags.push(Diagnostic::error(&t.manifest_file, l, c, kind::MANIFEST_ERROR, format!("{what}: no row of {} has '{label}' in column '{}'", t.csv_file, col.get_ref())));
+            }
+        }
+    }
     if diags.iter().filter(|d| d.is_error()).count() > n0 {
         return None; // the manifest does not describe the table: cells cannot be typed reliably
     }

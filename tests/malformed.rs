@@ -43,6 +43,7 @@ const CASES: &[Case] = &[
     Case { name: "an uncertainty rule that narrows a range points at its rule", file: "uncertainty.toml", content: b"[[rule]]\nid = \"ok\"\nseries = \"camps.population\"\nhigh_add = 10\nrationale = \"r\"\ncitation = \"c\"\n\n[[rule]]\nid = \"narrow\"\nseries = \"camps.population\"\nlow_rel = -0.5\nrationale = \"r\"\ncitation = \"c\"\n", kind: "config-error", at: "data/uncertainty.toml:8:1" },
     Case { name: "an uncertainty rule without a rationale", file: "uncertainty.toml", content: b"[[rule]]\nid = \"x\"\nseries = \"camps.population\"\nhigh_add = 10\nrationale = \"\"\ncitation = \"c\"\n", kind: "config-error", at: "data/uncertainty.toml:1:1" },
     Case { name: "an uncertainty rule for an unknown series", file: "uncertainty.toml", content: b"[[rule]]\nid = \"x\"\nseries = \"camps.nothing\"\nhigh_add = 10\nrationale = \"r\"\ncitation = \"c\"\n", kind: "unknown-series", at: "data/uncertainty.toml:1:1" },
+    Case { name: "a row period for a row the table lacks", file: "tables/demo/deaths.toml", content: b"title = \"d\"\nunit = \"persons\"\nkeys = [\"year\"]\nmissing = [\"-\"]\n\n[period]\ncolumn = \"year\"\nkind = \"year\"\n\n[[total_rows]]\ncolumn = \"year\"\nlabel = \"Total\"\n\n[[row_periods]]\ncolumn = \"year\"\nlabel = \"1940\"\nperiod = \"1940-01-01/1940-06-30\"\nreason = \"r\"\n\n[[columns]]\nname = \"deaths\"\nseries = \"camps.deaths\"\n", kind: "manifest-error", at: "data/tables/demo/deaths.toml:15:10" },
     Case { name: "bad source kind", file: "sources.csv", content: b"source_id,citation,year,kind,archival_ref,copy_read,notes\ndemo,c,2000,rumour,,copy,\ndemo2,c,2000,secondary,,copy,\ngulagstats,c,2000,compilation,,copy,\n", kind: "csv-error", at: "data/sources.csv:2:4" },
 ];
 
@@ -224,7 +225,7 @@ fn diagnostics_name_files_from_the_data_folder_given() {
     w.write("reconcile.toml", b"default_method = \"mean\"\n");
     w.write("claims.csv", b"id,statement,source_id,location,expression,expected,tolerance,explanation\nc1,x,nobody,p. 1,\"flow(camps.deaths, 1938)\",1,0,\n");
     w.write("coverage.toml", b"[[target]]\nseries = \"camps.nothing\"\ndated = \"year\"\nfrom = 1938\nto = 1939\n");
-    w.write("tables/demo/deaths.csv", b"year,deaths\n1938,1x0\n");
+    w.write("tables/demo/deaths.csv", b"year,deaths\n1938,1x0\nTotal,100\n");
     std::fs::rename(w.data(), w.path("mydata")).unwrap();
     let o = w.run(&["validate", "--data", "mydata"]);
     assert_eq!(o.status.code(), Some(1));
