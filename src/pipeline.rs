@@ -101,9 +101,11 @@ pub struct Config {
     pub coverage: Vec<crate::coverage::Target>,
 }
 
-/// Read the configuration; every problem becomes a diagnostic.
-pub fn load_config(data_dir: &Path, catalog: &Catalog, diags: &mut Vec<Diagnostic>) -> Config {
+/// Read the configuration; every problem becomes a diagnostic, including reconciliation rules that
+/// name no printed value (`obs`).
+pub fn load_config(data_dir: &Path, catalog: &Catalog, obs: &[Observation], diags: &mut Vec<Diagnostic>) -> Config {
     let (rules, uncertainty) = crate::reconcile::load_rules(data_dir, catalog, diags);
+    diags.extend(crate::reconcile::unmatched_rules(data_dir, &rules, obs));
     let claims = crate::claims::load(data_dir, catalog, diags);
     let coverage = crate::coverage::load(data_dir, catalog, diags);
     Config { rules, uncertainty, claims, coverage }
@@ -113,7 +115,7 @@ pub fn load_config(data_dir: &Path, catalog: &Catalog, diags: &mut Vec<Diagnosti
 pub fn analyse(data_dir: &Path) -> Result<Analysis> {
     let mut loaded = load(data_dir)?;
     let mut diags = Vec::new();
-    let Config { rules, uncertainty: unc, claims, coverage } = load_config(data_dir, &loaded.catalog, &mut diags);
+    let Config { rules, uncertainty: unc, claims, coverage } = load_config(data_dir, &loaded.catalog, &loaded.observations, &mut diags);
     loaded.diagnostics.extend(diags);
     loaded.diagnostics.sort();
     if loaded.has_errors() {

@@ -38,6 +38,23 @@ pub struct Exclusion {
     #[serde(default)]
     pub category: String,
     pub reason: String,
+    /// The line of the rule in reconcile.toml (set when read; for diagnostics).
+    #[serde(skip)]
+    pub line: usize,
+}
+
+impl Exclusion {
+    /// Does this exclusion name this printed value?
+    pub fn matches(&self, o: &Observation) -> bool {
+        self.source == o.source_id
+            && self.series == o.series
+            && self.category == o.category
+            && if self.within.is_empty() {
+                Period::parse(&self.period) == Some(o.period)
+            } else {
+                Period::parse(&self.within).is_some_and(|w| w.start <= o.period.start && o.period.end <= w.end)
+            }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -64,6 +81,9 @@ pub struct SeriesRule {
     pub prefer: Vec<String>,
     #[serde(default)]
     pub note: String,
+    /// The line of the rule in reconcile.toml (set when read; for diagnostics).
+    #[serde(skip)]
+    pub line: usize,
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]
@@ -111,7 +131,13 @@ pub fn load_rules(data_dir: &Path, catalog: &crate::ingest::Catalog, diags: &mut
     let (rpath, upath) = (data_dir.join("reconcile.toml"), data_dir.join("uncertainty.toml"));
     let rel = crate::ingest::rel_path(data_dir, &rpath);
     let urel = crate::ingest::rel_path(data_dir, &upath);
-    let (r, text): (Rules, String) = read_toml(&rpath, &rel, diags);
+    let (mut r, text): (Rules, String) = read_toml(&rpath, &rel, diags);
+    for (i, x) in r.exclude.iter_mut().enumerate() {
+        x.line = nth_table_line(&text, "exclude", i);
+    }
+    for (i, s) in r.series.iter_mut().enumerate() {
+        s.line = nth_table_line(&text, "series", i);
+    }
     let (u, utext): (Uncertainty, String) = read_toml(&upath, &urel, diags);
     for (i, x) in u.rule.iter().enumerate() {
         let line = nth_table_line(&utext, "rule", i);
@@ -189,6 +215,27 @@ pub fn load_rules(data_dir: &Path, catalog: &crate::ingest::Catalog, diags: &mut
     (r, u)
 }
 
+/// Rules that name no printed value would silently do nothing (a typo in a period or a source):
+/// an exclusion must match at least one observation, and a series rule at least one observation
+/// of its series within its span. Errors at the rule's line in reconcile.toml.
+pub fn unmatched_rules(data_dir: &Path, rules: &Rules, obs: &[Observation]) -> Vec<Diagnostic> {
+    let rel = crate::ingest::rel_path(data_dir, &data_dir.join("reconcile.toml"));
+    let mut out = vec![];
+    for x in rules.exclude.iter().filter(|x| !obs.iter().any(|o| x.matches(o))) {
+        let what = if x.within.is_empty() { format!("period {}", x.period) } else { format!("within {}", x.within) };
+        let cat = if x.category.is_empty() { String::new() } else { format!(" [{}]", x.category) };
+        out.push(Diagnostic::error(&rel, x.line, 1, kind::CONFIG_ERROR, format!("exclude: {} prints no {}{cat} for {what}; the rule would leave nothing out", x.source, x.series)));
+    }
+    for s in &rules.series {
+        let span = Period::parse(&s.within);
+        if !obs.iter().any(|o| o.series == s.series && span.is_none_or(|w| w.start <= o.period.start && o.period.end <= w.end)) {
+            let within = if s.within.is_empty() { String::new() } else { format!(" within {}", s.within) };
+            out.push(Diagnostic::error(&rel, s.line, 1, kind::CONFIG_ERROR, format!("series rule: no source prints {}{within}; the rule would choose nothing", s.series)));
+        }
+    }
+    out
+}
+
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reconciled {
@@ -230,16 +277,7 @@ impl Rules {
     }
     /// The exclusion that leaves this printed value out of reconciliation, if any.
     pub fn exclusion_for(&self, o: &Observation) -> Option<&Exclusion> {
-        self.exclude.iter().find(|x| {
-            x.source == o.source_id
-                && x.series == o.series
-                && x.category == o.category
-                && if x.within.is_empty() {
-                    Period::parse(&x.period) == Some(o.period)
-                } else {
-                    Period::parse(&x.within).is_some_and(|w| w.start <= o.period.start && o.period.end <= w.end)
-                }
-        })
+        self.exclude.iter().find(|x| x.matches(o))
     }
     /// The category of the reconciled row an observation belongs to. Published estimates are
     /// opinions, not counts: each author's figure stays its own row (the category names the author,
