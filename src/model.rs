@@ -98,6 +98,10 @@ impl Period {
     pub fn is_instant(&self) -> bool {
         self.start == self.end
     }
+    /// Does this period lie wholly inside `span`?
+    pub fn within(&self, span: &Period) -> bool {
+        span.start <= self.start && self.end <= span.end
+    }
     /// Parse `YYYY-MM-DD`, `YYYY-MM-DD/YYYY-MM-DD`, `YYYY` (a year's flow) or `YYYY-YYYY`.
     pub fn parse(s: &str) -> Option<Period> {
         let s = s.trim();

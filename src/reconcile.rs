@@ -52,7 +52,7 @@ impl Exclusion {
             && if self.within.is_empty() {
                 Period::parse(&self.period) == Some(o.period)
             } else {
-                Period::parse(&self.within).is_some_and(|w| w.start <= o.period.start && o.period.end <= w.end)
+                Period::parse(&self.within).is_some_and(|w| o.period.within(&w))
             }
     }
 }
@@ -228,7 +228,7 @@ pub fn unmatched_rules(data_dir: &Path, rules: &Rules, obs: &[Observation]) -> V
     }
     for s in &rules.series {
         let span = Period::parse(&s.within);
-        if !obs.iter().any(|o| o.series == s.series && span.is_none_or(|w| w.start <= o.period.start && o.period.end <= w.end)) {
+        if !obs.iter().any(|o| o.series == s.series && span.is_none_or(|w| o.period.within(&w))) {
             let within = if s.within.is_empty() { String::new() } else { format!(" within {}", s.within) };
             out.push(Diagnostic::error(&rel, s.line, 1, kind::CONFIG_ERROR, format!("series rule: no source prints {}{within}; the rule would choose nothing", s.series)));
         }
@@ -271,7 +271,7 @@ impl Rules {
     /// The `[[series]]` rule for a period of a series: the first whose span holds the period, else
     /// the first without a span.
     pub fn series_rule(&self, series: &str, p: Period) -> Option<&SeriesRule> {
-        let inside = |w: &str| Period::parse(w).is_some_and(|w| w.start <= p.start && p.end <= w.end);
+        let inside = |w: &str| Period::parse(w).is_some_and(|w| p.within(&w));
         let mut rules = self.series.iter().filter(|r| r.series == series);
         rules.clone().find(|r| !r.within.is_empty() && inside(&r.within)).or_else(|| rules.find(|r| r.within.is_empty()))
     }
