@@ -32,10 +32,11 @@ pub fn load(data_dir: &Path) -> Result<Loaded> {
     let catalog = crate::ingest::load(data_dir, &mut diags);
     let tables = crate::validate::validate(&catalog, &mut diags);
     let observations = crate::tidy::melt(&tables);
+    diags.extend(crate::validate::flows_over_intervals(&catalog, &observations));
     // the register claims live in the data folder too: check them with the rest
     let register_claims = match crate::register::load_claims(data_dir) {
         Ok(claims) => {
-            let rel = data_dir.join("register-claims.csv").display().to_string();
+            let rel = crate::ingest::rel_path(data_dir, &data_dir.join("register-claims.csv"));
             for c in claims.iter().filter(|c| !catalog.sources.contains_key(&c.source_id)) {
                 diags.push(Diagnostic::error(&rel, c.line, c.source_column, crate::diag::kind::UNKNOWN_SOURCE, format!("register claim {}: source '{}' is not in sources.csv", c.id, c.source_id)));
             }

@@ -535,3 +535,13 @@ fn check_shares(t: &TypedTable, diags: &mut Vec<Diagnostic>) {
         }
     }
 }
+
+/// A flow is counted over an interval: a flow series dated to a single day (a text row whose
+/// `period_end` was left empty, a wide column read with a stock kind) is an error at its cell.
+/// Stocks may run over a span: the few a source dates only to a month or year (docs/series.md).
+pub fn flows_over_intervals(cat: &Catalog, obs: &[Observation]) -> Vec<Diagnostic> {
+    obs.iter()
+        .filter(|o| o.period.is_instant() && cat.series.get(&o.series).is_some_and(|d| d.kind == "flow"))
+        .map(|o| Diagnostic::error(&o.file, o.line, o.column, kind::BAD_PERIOD, format!("{} is a flow, counted over an interval, but this figure is dated to the single day {}", o.series, o.period.start)))
+        .collect()
+}
