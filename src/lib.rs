@@ -21,5 +21,6 @@ pub mod pipeline;
 pub mod rebuild;
 pub mod reconcile;
 pub mod register;
+pub mod sources;
 pub mod tidy;
 pub mod validate;

@@ -32,6 +32,8 @@ enum Command {
     Conflicts(cmd::conflicts::Args),
     /// Show the printed tables no copy let us read (GRZ 1993's), rebuilt from the other sources
     Rebuild(cmd::rebuild::Args),
+    /// What the data takes from each source: citation, copy read, document witnessed, figures per series
+    Sources(cmd::sources::Args),
     /// Time the pipeline stages on the bundled data (median of several runs)
     Bench(cmd::bench::Args),
     /// Read a per-camp register, sum it bottom-up and compare with the central totals
@@ -58,6 +60,7 @@ fn main() {
         Command::Coverage(a) => cmd::coverage::run(a),
         Command::Conflicts(a) => cmd::conflicts::run(a),
         Command::Rebuild(a) => cmd::rebuild::run(a),
+        Command::Sources(a) => cmd::sources::run(a),
         Command::Bench(a) => cmd::bench::run(a),
         Command::Register(a) => cmd::register::run(a),
     };

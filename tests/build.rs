@@ -98,7 +98,7 @@ fn failed_run_leaves_earlier_outputs_intact() {
 #[test]
 fn help_and_usage_errors() {
     let w = Work::new();
-    for c in ["validate", "build", "check", "eval", "export", "plot", "show", "coverage", "conflicts", "rebuild", "bench", "register"] {
+    for c in ["validate", "build", "check", "eval", "export", "plot", "show", "coverage", "conflicts", "rebuild", "sources", "bench", "register"] {
         let o = w.run(&[c, "--help"]);
         assert_eq!(o.status.code(), Some(0), "{c} --help");
         assert!(stdout(&o).contains("Usage"), "{c}");
@@ -320,4 +320,34 @@ fn rebuild_fills_unread_cells_from_other_sources_and_never_as_printed() {
     assert_eq!(std::fs::read_to_string(w.path("x/rebuilt.csv")).unwrap(), csv);
     assert_eq!(w.read("tables/demo3/image.csv").as_bytes(), table);
     assert_eq!(w.run(&["rebuild", "no/such"]).status.code(), Some(2));
+}
+
+#[test]
+fn sources_lists_what_the_data_takes_from_each_source() {
+    let w = Work::new();
+    let o = w.run(&["sources", "demo2"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    // demo2's figures: the two camp counts of its text.csv (1939 and 1940)
+    assert!(out.starts_with("demo2 ("), "{out}");
+    assert!(out.contains("  copy read: "), "{out}");
+    assert!(out.lines().any(|l| l.starts_with("  camps.population") && l.contains("2 printed") && l.ends_with("1939-01-01..1940-01-01")), "{out}");
+    assert!(out.contains("claims citing it: 1 (1 documented)"), "{out}");
+    // CSV: one row per source and series; every source when none is named
+    let o = w.run(&["sources", "--format", "csv"]);
+    let csv = stdout(&o);
+    assert!(csv.starts_with("source_id,kind,year,document,series,printed,derived,excluded,period_start,period_end,copy_read\n"), "{csv}");
+    assert!(csv.lines().any(|l| l.starts_with("demo,") && l.contains(",camps.deaths,")), "{csv}");
+    // the pipeline's own values are derived, never printed
+    let derived: Vec<Vec<&str>> = csv.lines().filter(|l| l.starts_with("gulagstats,")).map(|l| l.split(',').collect()).collect();
+    assert!(!derived.is_empty() && derived.iter().all(|f| f[5] == "0" && f[6] != "0"), "{csv}");
+    // an exclusion is counted against the source it leaves out
+    let rules = w.read("reconcile.toml") + "\n[[exclude]]\nsource = \"demo2\"\nseries = \"camps.population\"\nperiod = \"1939-01-01\"\nreason = \"test\"\n";
+    w.write("reconcile.toml", rules.as_bytes());
+    let out = stdout(&w.run(&["sources", "demo2"]));
+    assert!(out.contains("1 left out of reconciliation"), "{out}");
+    // an unknown source is a usage error
+    let o = w.run(&["sources", "nobody"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("unknown source 'nobody'"), "{}", stderr(&o));
 }

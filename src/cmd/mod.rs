@@ -11,6 +11,7 @@ pub mod plot;
 pub mod rebuild;
 pub mod register;
 pub mod show;
+pub mod sources;
 pub mod validate;
 
 use std::path::PathBuf;
@@ -19,7 +20,7 @@ pub fn data_dir(d: &Option<PathBuf>) -> PathBuf {
     d.clone().unwrap_or_else(|| PathBuf::from("data"))
 }
 
-/// The options every report command (`coverage`, `conflicts`, `rebuild`) takes.
+/// The options every report command (`coverage`, `conflicts`, `rebuild`, `sources`) takes.
 #[derive(clap::Args, Debug)]
 pub struct ReportArgs {
     #[arg(long)]
