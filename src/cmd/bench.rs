@@ -5,6 +5,7 @@ use std::time::Instant;
 /// Measure the pipeline stages on the bundled data (a benchmark, not a test: nothing asserts on time).
 #[derive(clap::Args, Debug)]
 pub struct Args {
+    /// Data folder [default: data]
     #[arg(long)]
     pub data: Option<PathBuf>,
     /// Repetitions (the median is reported)

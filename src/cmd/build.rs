@@ -4,6 +4,7 @@ use std::path::PathBuf;
 /// The main job: validate, tidy, reconcile, check claims, draw every chart, write every export.
 #[derive(clap::Args, Debug)]
 pub struct Args {
+    /// Data folder [default: data]
     #[arg(long)]
     pub data: Option<PathBuf>,
     /// Output root: charts go to <out>/charts, datasets to <out>/data/clean

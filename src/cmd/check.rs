@@ -4,6 +4,7 @@ use std::path::PathBuf;
 /// Evaluate every published total in the claims registry against the data.
 #[derive(clap::Args, Debug)]
 pub struct Args {
+    /// Data folder [default: data]
     #[arg(long)]
     pub data: Option<PathBuf>,
     /// text (for people) or json (for programs)

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 pub struct Args {
     /// An expression as in data/claims.csv, e.g. "sum(camps.deaths, 1934, 1953)"
     pub expression: String,
+    /// Data folder [default: data]
     #[arg(long)]
     pub data: Option<PathBuf>,
     /// A published figure to compare with the computed value (shown to as many decimals)

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 /// Write the cleaned datasets and datapackage.json.
 #[derive(clap::Args, Debug)]
 pub struct Args {
+    /// Data folder [default: data]
     #[arg(long)]
     pub data: Option<PathBuf>,
     /// Output folder

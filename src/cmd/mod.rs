@@ -23,9 +23,10 @@ pub fn data_dir(d: &Option<PathBuf>) -> PathBuf {
 /// The options every report command (`coverage`, `conflicts`, `rebuild`, `sources`) takes.
 #[derive(clap::Args, Debug)]
 pub struct ReportArgs {
+    /// Data folder [default: data]
     #[arg(long)]
     pub data: Option<PathBuf>,
-    /// text (for people) or csv (the same table as its export in data/clean/)
+    /// text (for people) or csv (for programs; for coverage, conflicts and rebuild the same table as its export in data/clean/)
     #[arg(long, value_enum, default_value = "text")]
     pub format: Report,
 }

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 pub struct Args {
     /// Figure names, e.g. figure-a mortality-rate
     pub figures: Vec<String>,
+    /// Data folder [default: data]
     #[arg(long)]
     pub data: Option<PathBuf>,
     #[arg(long)]

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 pub struct Args {
     /// Series name, e.g. camps.population
     pub series: String,
+    /// Data folder [default: data]
     #[arg(long)]
     pub data: Option<PathBuf>,
     /// First date (YYYY or YYYY-MM-DD)

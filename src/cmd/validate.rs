@@ -4,7 +4,7 @@ use std::path::PathBuf;
 /// Parse and validate every table, manifest, source and claim; report every problem.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Data folder
+    /// Data folder [default: data]
     #[arg(long)]
     pub data: Option<PathBuf>,
     /// Do not list findings (printed totals that do not add up etc.), only errors
