@@ -97,6 +97,12 @@ fn failed_run_leaves_earlier_outputs_intact() {
 
 #[test]
 fn help_and_usage_errors() {
+    {
+        let w = Work::new();
+        let o = w.run(&["show", "camps.population", "--from", "1950", "--to", "1940"]);
+        assert_eq!(o.status.code(), Some(2));
+        assert!(stderr(&o).contains("--from 1950-01-01 is after --to 1940-12-31"), "{}", stderr(&o));
+    }
     let w = Work::new();
     for c in ["validate", "build", "check", "eval", "export", "plot", "show", "coverage", "conflicts", "rebuild", "sources", "bench", "register"] {
         let o = w.run(&[c, "--help"]);

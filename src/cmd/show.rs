@@ -30,6 +30,11 @@ fn bound(s: &Option<String>, start: bool) -> Result<Option<Date>> {
 
 pub fn run(a: &Args) -> Result<i32> {
     let (from, to) = (bound(&a.from, true)?, bound(&a.to, false)?);
+    if let (Some(f), Some(t)) = (from, to) {
+        if f > t {
+            return Err(Error::Usage(format!("--from {f} is after --to {t}")));
+        }
+    }
     let an = crate::pipeline::analyse(&super::data_dir(&a.data))?;
     let inside = |p: &Period| from.is_none_or(|f| p.end >= f) && to.is_none_or(|t| p.start <= t);
     let rows: Vec<_> = an.reconciled.iter().filter(|r| r.series == a.series && inside(&r.period)).collect();
