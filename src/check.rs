@@ -225,19 +225,11 @@ pub fn evaluate_expression(text: &str, expr: &Expr, rec: &[Reconciled], obs: &[O
 /// Text report of an evaluation, for people.
 pub fn render_evaluation(ev: &Evaluation) -> String {
     let dec = ev.expected.as_ref().map(|e| e.decimals).unwrap_or(2);
-    let num = |v: f64| {
-        if v.is_infinite() {
-            "unbounded".to_string()
-        } else if dec == 0 || (v - v.round()).abs() < 1e-9 {
-            fmt_thousands(v)
-        } else {
-            fmt_num(v, dec)
-        }
-    };
+    let num = |v: f64| if v.is_finite() && (dec == 0 || (v - v.round()).abs() < 1e-9) { fmt_thousands(v) } else { fmt_bound(v, dec) };
     let mut s = format!("{} = {}  (range {} to {})\n", ev.expression, num(ev.iv.value), num(ev.iv.low), num(ev.iv.high));
     s.push_str(&format!("figures used ({}):\n", ev.terms.len()));
     for t in &ev.terms {
-        let per = if t.period.is_instant() { t.period.start.to_string() } else { format!("{}..{}", t.period.start, t.period.end) };
+        let per = t.period.label();
         let cat = if t.category.is_empty() { String::new() } else { format!(" [{}]", t.category) };
         let v = |x: f64| fmt_value(t.unit, x, t.decimals);
         let range = if t.iv.low == t.iv.high { String::new() } else { format!(" ({} to {})", v(t.iv.low), v(t.iv.high)) };

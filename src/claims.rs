@@ -225,12 +225,8 @@ pub struct Term {
     pub flags: Vec<String>,
 }
 
-/// Evaluation: Ok(value) or Err(what is missing) — a missing figure makes a claim not evaluable.
-pub fn eval(e: &Expr, env: &Env) -> Result<f64, String> {
-    eval_traced(e, env, &mut Vec::new()).map(|iv| iv.value)
-}
-
-/// Evaluate with ranges, recording every figure used in `terms` (in the order used).
+/// Evaluate with ranges, recording every figure used in `terms` (in the order used). Err says
+/// what is missing: a missing figure makes a claim not evaluable.
 pub fn eval_traced(e: &Expr, env: &Env, terms: &mut Vec<Term>) -> Result<Iv, String> {
     match e {
         Expr::Num(v) => Ok(Iv::exact(*v)),
@@ -431,17 +427,13 @@ pub fn call_problems(e: &Expr, cat: &crate::ingest::Catalog) -> Vec<(&'static st
             out.push((kind::UNKNOWN_SOURCE, format!("source '{}' is not in sources.csv", args[0])));
         }
         let when: Vec<&String> = if by_source { args[2..].iter().take(if name == "src" { 1 } else { 2 }).collect() } else { args[1..].iter().take(if name == "sum" { 2 } else { 1 }).collect() };
-        let bad = |w: &str| match name.as_str() {
-            "at" => Date::parse(w).is_none(),
-            "flow" | "sum" | "srcsum" => parse_year(w).is_none(),
-            _ => Period::parse(w).is_none(),
+        // what the call's date arguments must be, and how to read one
+        let (what, ok): (&str, fn(&str) -> bool) = match name.as_str() {
+            "at" => ("a date (YYYY-MM-DD)", |w| Date::parse(w).is_some()),
+            "flow" | "sum" | "srcsum" => ("a year (YYYY)", |w| parse_year(w).is_some()),
+            _ => ("a period (YYYY, YYYY-YYYY, a date or DATE/DATE)", |w| Period::parse(w).is_some()),
         };
-        for w in when.iter().filter(|w| bad(w)) {
-            let what = match name.as_str() {
-                "at" => "a date (YYYY-MM-DD)",
-                "flow" | "sum" | "srcsum" => "a year (YYYY)",
-                _ => "a period (YYYY, YYYY-YYYY, a date or DATE/DATE)",
-            };
+        for w in when.iter().filter(|w| !ok(w)) {
             out.push((kind::CLAIM_ERROR, format!("'{w}' in {name}(...) is not {what}")));
         }
         if (name == "sum" || name == "srcsum") && when.len() == 2 {
@@ -484,7 +476,7 @@ mod tests {
         let iv = |s: &str| eval_traced(&parse(s).unwrap(), &env, &mut vec![]).unwrap();
         assert_eq!(iv("2 - -3"), Iv::exact(5.0));
         assert_eq!(iv("(1 + 2) * 4 / 2"), Iv::exact(6.0));
-        assert!(eval(&parse("1 / (2 - 2)").unwrap(), &env).is_err());
+        assert!(eval_traced(&parse("1 / (2 - 2)").unwrap(), &env, &mut vec![]).is_err());
         // a figure with a range: terms record it, differences and quotients widen it
         let r = Reconciled { series: "x.y".into(), period: Period::year(1940), category: String::new(), value: 10.0, low: 8.0, high: 12.0, unit: crate::model::Unit::Persons, decimals: 0, n_sources: 2, method: "median".into(), sources: vec!["a".into(), "b".into()], flags: vec![] };
         let mut rec = BTreeMap::new();
@@ -503,6 +495,6 @@ mod tests {
         let v = eval_traced(&parse("1 / (flow(x.y, 1940) - 9)").unwrap(), &env, &mut vec![]).unwrap();
         assert_eq!((v.value, v.low, v.high), (1.0, f64::NEG_INFINITY, f64::INFINITY));
         // a sum needs every year
-        assert!(eval(&parse("sum(x.y, 1940, 1941)").unwrap(), &env).unwrap_err().contains("1941-01-01..1941-12-31"));
+        assert!(eval_traced(&parse("sum(x.y, 1940, 1941)").unwrap(), &env, &mut vec![]).unwrap_err().contains("1941-01-01..1941-12-31"));
     }
 }

@@ -74,7 +74,7 @@ pub fn find<'a>(an: &'a Analysis, series: &[String]) -> Vec<Disagreement<'a>> {
 
 /// The heading line of a reconciled row: period, category, value, range, unit, method, flags.
 pub fn row_heading(r: &Reconciled) -> String {
-    let per = if r.period.is_instant() { r.period.start.to_string() } else { format!("{}..{}", r.period.start, r.period.end) };
+    let per = r.period.label();
     let cat = if r.category.is_empty() { String::new() } else { format!(" [{}]", r.category) };
     let flags = if r.flags.is_empty() { String::new() } else { format!("  flags {}", r.flags_text()) };
     let v = |x: f64| fmt_value(r.unit, x, r.decimals);

@@ -98,6 +98,14 @@ impl Period {
     pub fn is_instant(&self) -> bool {
         self.start == self.end
     }
+    /// For people: the date of a stock, `start..end` for a flow.
+    pub fn label(&self) -> String {
+        if self.is_instant() {
+            self.start.to_string()
+        } else {
+            format!("{}..{}", self.start, self.end)
+        }
+    }
     /// Does this period lie wholly inside `span`?
     pub fn within(&self, span: &Period) -> bool {
         span.start <= self.start && self.end <= span.end

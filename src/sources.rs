@@ -67,14 +67,6 @@ pub fn uses(an: &Analysis, only: &[String]) -> Vec<SourceUse> {
         .collect()
 }
 
-fn span_text(p: &Period) -> String {
-    if p.is_instant() {
-        p.start.to_string()
-    } else {
-        format!("{}..{}", p.start, p.end)
-    }
-}
-
 /// Text report, for people.
 pub fn render_text(us: &[SourceUse]) -> String {
     let mut s = String::new();
@@ -96,7 +88,7 @@ pub fn render_text(us: &[SourceUse]) -> String {
         for x in &u.series {
             let n = if x.derived > 0 { format!("{} derived", x.derived) } else { format!("{} printed", x.printed) };
             let ex = if x.excluded > 0 { format!("  {} left out of reconciliation (gulagstats conflicts)", x.excluded) } else { String::new() };
-            s.push_str(&format!("  {:<width$} {:>12}  {}{ex}\n", x.series, n, span_text(&x.span)));
+            s.push_str(&format!("  {:<width$} {:>12}  {}{ex}\n", x.series, n, x.span.label()));
         }
         if !u.claims.is_empty() {
             let mut by: BTreeMap<&str, usize> = BTreeMap::new();
