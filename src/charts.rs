@@ -699,7 +699,7 @@ pub fn draw(an: &Analysis, names: &[String], dir: &Path, fmt: Format) -> Result<
 /// Draw the given charts into `dir` (SVG and/or PNG, bundled font); returns the file names.
 pub fn write_charts(charts: &[Chart], dir: &Path, fmt: Format) -> Result<Vec<String>> {
     init_font();
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    std::fs::create_dir_all(dir).map_err(|e| Error::io("create folder", dir, e))?;
     let mut written = Vec::new();
     for c in charts {
         if fmt != Format::Png {

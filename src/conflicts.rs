@@ -92,7 +92,13 @@ pub fn row_block(an: &Analysis, r: &Reconciled) -> String {
 fn source_lines<'a>(rules: &Rules, obs: impl IntoIterator<Item = &'a Observation>) -> String {
     let mut out = String::new();
     for o in obs {
-        out.push_str(&format!("    {:<26} {:>14}  {} {}\n", o.source_id, o.value_text(), o.evidence.as_str(), o.location));
+        // A derived value's location already begins "derived: rule ..."; say it once.
+        let ev = o.evidence.as_str();
+        let place = match o.location.strip_prefix(ev).and_then(|r| r.strip_prefix(':')) {
+            Some(rest) => format!("{ev}:{rest}"),
+            None => format!("{ev} {}", o.location),
+        };
+        out.push_str(&format!("    {:<26} {:>14}  {place}\n", o.source_id, o.value_text()));
         if let Some(x) = rules.exclusion_for(o) {
             out.push_str(&format!("        excluded from reconciliation: {}\n", x.reason));
         }

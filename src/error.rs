@@ -9,7 +9,7 @@ pub enum Error {
     /// Bad command-line use (exit 2).
     Usage(String),
     /// Reading or writing failed (exit 2).
-    Io { path: String, source: std::io::Error },
+    Io { action: &'static str, path: String, source: std::io::Error },
     /// The data did not validate: the diagnostics say why (exit 1).
     Invalid(Vec<Diagnostic>),
     /// A claim failed or another check did not hold (exit 1).
@@ -21,8 +21,10 @@ pub enum Error {
 pub type Result<T> = std::result::Result<T, Error>;
 
 impl Error {
-    pub fn io(path: impl AsRef<std::path::Path>, source: std::io::Error) -> Self {
-        Error::Io { path: path.as_ref().display().to_string(), source }
+    /// `action` is what was being done, e.g. "write" or "create folder": the message reads
+    /// "cannot write PATH: reason".
+    pub fn io(action: &'static str, path: impl AsRef<std::path::Path>, source: std::io::Error) -> Self {
+        Error::Io { action, path: path.as_ref().display().to_string(), source }
     }
     pub fn exit_code(&self) -> i32 {
         match self {
@@ -36,7 +38,7 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Usage(m) => write!(f, "usage: {m}"),
-            Error::Io { path, source } => write!(f, "{path}: {source}"),
+            Error::Io { action, path, source } => write!(f, "cannot {action} {path}: {source}"),
             Error::Invalid(d) => {
                 let n = d.iter().filter(|d| d.is_error()).count();
                 write!(f, "the data is invalid: {n} error(s)")

@@ -672,7 +672,7 @@ pub fn load_claims(data: &Path) -> Result<Vec<RegisterClaim>> {
         return Ok(vec![]);
     }
     let rel = path.display().to_string();
-    let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+    let bytes = std::fs::read(&path).map_err(|e| Error::io("read", &path, e))?;
     let mut rdr = csv::ReaderBuilder::new().has_headers(true).from_reader(bytes.as_slice());
     let want = ["id", "statement", "source_id", "location", "name_patterns", "date", "comparison", "value"];
     let header: Vec<String> = rdr

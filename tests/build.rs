@@ -79,6 +79,10 @@ fn show_prints_each_source_and_the_reconciled_value() {
     assert!(!out.contains("1938-01-01"), "--from not applied: {out}");
     let o = w.run(&["show", "no.such"]);
     assert_eq!(o.status.code(), Some(2));
+    // a derived value names its rule once, not "derived derived: rule sum"
+    let out = stdout(&w.run(&["show", "gulag.population", "--from", "1938", "--to", "1938"]));
+    assert!(out.contains("  derived: rule sum"), "{out}");
+    assert!(!out.contains("derived derived"), "{out}");
 }
 
 #[test]
@@ -93,6 +97,12 @@ fn failed_run_leaves_earlier_outputs_intact() {
     assert_eq!(std::fs::read(w.path("o/data/clean/observations.csv")).unwrap(), before);
     // hand-entered data is never rewritten
     assert!(w.read("tables/demo/stocks.csv").contains("zzz"));
+    // an output folder that cannot be made: the message says what failed, on which path
+    let w = Work::new();
+    std::fs::write(w.path("blocker"), b"").unwrap();
+    let o = w.run(&["export", "--out", "blocker/x"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("cannot create folder blocker/x: "), "{}", stderr(&o));
 }
 
 #[test]

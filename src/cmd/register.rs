@@ -74,7 +74,7 @@ pub fn run(a: &Args) -> Result<i32> {
     let out = a.out.clone().ok_or_else(|| Error::Usage("--out DIR is required".into()))?;
     let r = run_once(a, &data)?;
     let imp = &r.imp;
-    std::fs::create_dir_all(&out).map_err(|e| Error::io(&out, e))?;
+    std::fs::create_dir_all(&out).map_err(|e| Error::io("create folder", &out, e))?;
     crate::output::write_atomic(&out.join("register-report.txt"), register::report_text(imp).as_bytes())?;
     if imp.has_errors() {
         crate::pipeline::report(&imp.diagnostics, false);
