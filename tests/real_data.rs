@@ -296,6 +296,17 @@ fn show_lists_the_source_of_every_estimate_row() {
     }
 }
 
+/// GRZ Table 1 names authors as printed ("Volkogonov"); their estimates' reconciled rows are named
+/// by author key ("volkogonov"). `rebuild` must still find them.
+#[test]
+fn rebuild_finds_estimates_by_author_as_printed() {
+    let o = Command::new(bin()).current_dir(repo()).args(["rebuild", "grz1993/table1", "--format", "csv"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout).to_string();
+    assert!(out.lines().any(|l| l.contains("/ Volkogonov\"") && l.contains(",Volkogonov,persons,rebuilt,,3500000,")), "{out}");
+    assert!(out.lines().any(|l| l.contains("/ Shatunovskaia\"") && l.contains(",rebuilt,,20000000,")), "{out}");
+}
+
 /// A reader that closes the pipe early (`| head`) ends the output quietly: exit 0, no panic.
 #[test]
 fn a_closed_pipe_ends_the_output_quietly() {
