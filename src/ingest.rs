@@ -58,6 +58,22 @@ pub struct RowPeriod {
     pub reason: String,
 }
 
+/// One cell whose figure is of another series than its column's (a note under the printed table
+/// says that this year's colony figure includes prisons, say).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CellSeries {
+    /// The key column that carries `label`.
+    pub column: Spanned<String>,
+    pub label: String,
+    /// The value column of the cell.
+    pub cell: Spanned<String>,
+    pub series: Spanned<String>,
+    /// Why (the printed note that says so); required.
+    #[serde(default)]
+    pub reason: String,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ColumnSpec {
@@ -114,6 +130,8 @@ pub struct Manifest {
     pub total_rows: Vec<TotalRow>,
     #[serde(default)]
     pub row_periods: Vec<RowPeriod>,
+    #[serde(default)]
+    pub cell_series: Vec<CellSeries>,
     #[serde(default)]
     pub columns: Vec<ColumnSpec>,
     #[serde(default)]

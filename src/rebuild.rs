@@ -39,6 +39,8 @@ pub struct Cell<'a> {
     pub row: String,
     pub column: String,
     pub series: String,
+    /// Why this cell's series is not its column's (a `[[cell_series]]` entry), if it is not.
+    pub series_reason: Option<String>,
     pub period: Period,
     pub category: String,
     pub unit: Unit,
@@ -91,12 +93,13 @@ pub fn tables<'a>(an: &'a Analysis, only: &[String]) -> Vec<Table<'a>> {
                 let (status, rebuilt) = match r.values[pi] {
                     Some((v, d)) => (Status::Printed(v, d), None),
                     None if r.cells[p.index] == UNREAD => {
-                        let rec = an.reconciled.iter().find(|x| x.series == p.series && x.period == period && same_category(&p.series, &x.category, &category));
+                        let series = &r.series[pi].0;
+                        let rec = an.reconciled.iter().find(|x| x.series == *series && x.period == period && same_category(series, &x.category, &category));
                         (if rec.is_some() { Status::Rebuilt } else { Status::Missing }, rec)
                     }
                     None => continue, // a printed dash: nothing to rebuild
                 };
-                table.cells.push(Cell { source_id: p.source_id.clone(), table_id: t.table_id.clone(), row: row.clone(), column: p.name.clone(), series: p.series.clone(), period, category, unit: p.unit, status, rebuilt });
+                table.cells.push(Cell { source_id: p.source_id.clone(), table_id: t.table_id.clone(), row: row.clone(), column: p.name.clone(), series: r.series[pi].0.clone(), series_reason: r.series[pi].1.clone(), period, category, unit: p.unit, status, rebuilt });
             }
         }
         out.push(table);
@@ -144,6 +147,9 @@ pub fn render_text(ts: &[Table]) -> String {
             if !sources.is_empty() {
                 out.push_str(&format!("  {col}: rebuilt from {}\n", sources.join(", ")));
             }
+        }
+        for c in t.cells.iter().filter(|c| c.series_reason.is_some()) {
+            out.push_str(&format!("  {} / {}: {}, not the column's series ({})\n", c.row, c.column, c.series, c.series_reason.as_deref().unwrap_or_default()));
         }
     }
     out

@@ -40,6 +40,8 @@ pub struct TypedRow {
     pub values: Vec<Option<(f64, usize)>>,
     /// The row's period per column plan (None where it could not be read).
     pub periods: Vec<Option<Period>>,
+    /// The series of each cell: the column plan's, or a `[[cell_series]]` override with its reason.
+    pub series: Vec<(String, Option<String>)>,
 }
 
 #[derive(Debug, Clone)]
@@ -275,9 +277,35 @@ fn validate_wide(cat: &Catalog, t: &RawTable, diags: &mut Vec<Diagnostic>) -> Op
             overrides.push((ci, rp.label.clone(), p));
         }
     }
-    // a total row or a row period whose label no row carries would silently do nothing
+    // cells of another series than their column's: (key column, label, plan, series, reason)
+    let mut cell_series: Vec<(usize, String, usize, String, String)> = Vec::new();
+    for cs in &m.cell_series {
+        let (l, c) = t.mpos(cs.series.span());
+        let key = column_ref(t, &cs.column, "cell_series column", diags);
+        let plan = plans.iter().position(|p| p.name == *cs.cell.get_ref());
+        if plan.is_none() {
+            let (l, c) = t.mpos(cs.cell.span());
+            diags.push(Diagnostic::error(mfile, l, c, kind::MANIFEST_ERROR, format!("cell_series: '{}' is not a value column of this table", cs.cell.get_ref())));
+        }
+        let Some(def) = cat.series.get(cs.series.get_ref()) else {
+            diags.push(Diagnostic::error(mfile, l, c, kind::UNKNOWN_SERIES, format!("series '{}' is not in series.csv", cs.series.get_ref())));
+            continue;
+        };
+        if cs.reason.trim().is_empty() {
+            diags.push(Diagnostic::error(mfile, l, c, kind::MANIFEST_ERROR, "cell_series: give the reason (the printed note that says so)"));
+        }
+        if let (Some(ci), Some(pi)) = (key, plan) {
+            if def.unit != plans[pi].unit {
+                diags.push(Diagnostic::error(mfile, l, c, kind::BAD_UNIT, format!("cell_series: series '{}' is in {} but column '{}' is in {}", def.series, def.unit.as_str(), plans[pi].name, plans[pi].unit.as_str())));
+            }
+            cell_series.push((ci, cs.label.clone(), pi, def.series.clone(), cs.reason.trim().to_string()));
+        }
+    }
+    // a total row, a row period or a cell series whose label no row carries would silently do nothing
     let labelled = |ci: usize, label: &str| t.rows.iter().any(|r| r.cells.get(ci).is_some_and(|c| c.trim() == label));
-    for (what, col, label) in m.total_rows.iter().map(|x| ("total_rows", &x.column, &x.label)).chain(m.row_periods.iter().map(|x| ("row_periods", &x.column, &x.label))) {
+    let entries = m.total_rows.iter().map(|x| ("total_rows", &x.column, &x.label));
+    let entries = entries.chain(m.row_periods.iter().map(|x| ("row_periods", &x.column, &x.label)));
+    for (what, col, label) in entries.chain(m.cell_series.iter().map(|x| ("cell_series", &x.column, &x.label))) {
         if let Some(ci) = t.col_index(col.get_ref()) {
             if !labelled(ci, label) {
                 let (l, c) = t.mpos(col.span());
@@ -331,7 +359,15 @@ fn validate_wide(cat: &Catalog, t: &RawTable, diags: &mut Vec<Diagnostic>) -> Op
             values.push(v);
             periods.push(per);
         }
-        rows.push(TypedRow { line: r.line, labels, cells: r.cells.iter().map(|c| c.trim().to_string()).collect(), total, values, periods });
+        let series = plans
+            .iter()
+            .enumerate()
+            .map(|(pi, p)| match cell_series.iter().find(|(ci, label, cp, _, _)| *cp == pi && r.cells[*ci].trim() == label) {
+                Some((_, _, _, s, reason)) => (s.clone(), Some(reason.clone())),
+                None => (p.series.clone(), None),
+            })
+            .collect();
+        rows.push(TypedRow { line: r.line, labels, cells: r.cells.iter().map(|c| c.trim().to_string()).collect(), total, values, periods, series });
     }
     Some(TypedTable {
         source_id: t.source_id.clone(),
@@ -518,7 +554,7 @@ fn check_shares(t: &TypedTable, diags: &mut Vec<Diagnostic>) {
                 continue;
             }
             if let (Some(v), Some(per)) = (r.values[pi], r.periods[pi]) {
-                let e = groups.entry((p.series.clone(), per)).or_insert((vec![], r.line, p.index + 1));
+                let e = groups.entry((r.series[pi].0.clone(), per)).or_insert((vec![], r.line, p.index + 1));
                 e.0.push(v);
             }
         }

@@ -305,6 +305,11 @@ fn rebuild_finds_estimates_by_author_as_printed() {
     let out = String::from_utf8_lossy(&o.stdout).to_string();
     assert!(out.lines().any(|l| l.contains("/ Volkogonov\"") && l.contains(",Volkogonov,persons,rebuilt,,3500000,")), "{out}");
     assert!(out.lines().any(|l| l.contains("/ Shatunovskaia\"") && l.contains(",rebuilt,,20000000,")), "{out}");
+    // GRZ's note: Appendix A's 1938 colony figure includes prisons, so that cell is rebuilt from
+    // colonies and prisons together, not left missing or filled with colonies alone
+    let o = Command::new(bin()).current_dir(repo()).args(["rebuild", "grz1993/appendix-a", "--format", "csv"]).output().unwrap();
+    let out = String::from_utf8_lossy(&o.stdout).to_string();
+    assert!(out.contains("grz1993,appendix-a,1938,colonies,colonies_prisons.population,1938-01-01,1938-01-01,,persons,rebuilt,,885203,"), "{out}");
 }
 
 /// A reader that closes the pipe early (`| head`) ends the output quietly: exit 0, no panic.
