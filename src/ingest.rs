@@ -58,17 +58,21 @@ pub struct RowPeriod {
     pub reason: String,
 }
 
-/// One cell whose figure is of another series than its column's (a note under the printed table
-/// says that this year's colony figure includes prisons, say).
+/// One cell whose figure is of another series or period than its column and row say (a note under
+/// the printed table says that this year's colony figure includes prisons, or that the last row's
+/// camp figures are of a later date).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct CellSeries {
+pub struct CellOverride {
     /// The key column that carries `label`.
     pub column: Spanned<String>,
     pub label: String,
     /// The value column of the cell.
     pub cell: Spanned<String>,
-    pub series: Spanned<String>,
+    #[serde(default)]
+    pub series: Option<Spanned<String>>,
+    #[serde(default)]
+    pub period: Option<Spanned<String>>,
     /// Why (the printed note that says so); required.
     #[serde(default)]
     pub reason: String,
@@ -131,7 +135,7 @@ pub struct Manifest {
     #[serde(default)]
     pub row_periods: Vec<RowPeriod>,
     #[serde(default)]
-    pub cell_series: Vec<CellSeries>,
+    pub cells: Vec<CellOverride>,
     #[serde(default)]
     pub columns: Vec<ColumnSpec>,
     #[serde(default)]

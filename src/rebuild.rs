@@ -39,8 +39,9 @@ pub struct Cell<'a> {
     pub row: String,
     pub column: String,
     pub series: String,
-    /// Why this cell's series is not its column's (a `[[cell_series]]` entry), if it is not.
-    pub series_reason: Option<String>,
+    /// Where a `[[cells]]` rule gives this cell another series or period than its column and row
+    /// say: what it says and why.
+    pub cell_note: Option<String>,
     pub period: Period,
     pub category: String,
     pub unit: Unit,
@@ -93,13 +94,13 @@ pub fn tables<'a>(an: &'a Analysis, only: &[String]) -> Vec<Table<'a>> {
                 let (status, rebuilt) = match r.values[pi] {
                     Some((v, d)) => (Status::Printed(v, d), None),
                     None if r.cells[p.index] == UNREAD => {
-                        let series = &r.series[pi].0;
+                        let series = &r.series[pi];
                         let rec = an.reconciled.iter().find(|x| x.series == *series && x.period == period && same_category(series, &x.category, &category));
                         (if rec.is_some() { Status::Rebuilt } else { Status::Missing }, rec)
                     }
                     None => continue, // a printed dash: nothing to rebuild
                 };
-                table.cells.push(Cell { source_id: p.source_id.clone(), table_id: t.table_id.clone(), row: row.clone(), column: p.name.clone(), series: r.series[pi].0.clone(), series_reason: r.series[pi].1.clone(), period, category, unit: p.unit, status, rebuilt });
+                table.cells.push(Cell { source_id: p.source_id.clone(), table_id: t.table_id.clone(), row: row.clone(), column: p.name.clone(), series: r.series[pi].clone(), cell_note: r.cell_notes[pi].clone(), period, category, unit: p.unit, status, rebuilt });
             }
         }
         out.push(table);
@@ -148,8 +149,8 @@ pub fn render_text(ts: &[Table]) -> String {
                 out.push_str(&format!("  {col}: rebuilt from {}\n", sources.join(", ")));
             }
         }
-        for c in t.cells.iter().filter(|c| c.series_reason.is_some()) {
-            out.push_str(&format!("  {} / {}: {}, not the column's series ({})\n", c.row, c.column, c.series, c.series_reason.as_deref().unwrap_or_default()));
+        for c in t.cells.iter().filter(|c| c.cell_note.is_some()) {
+            out.push_str(&format!("  {} / {}: {}\n", c.row, c.column, c.cell_note.as_deref().unwrap_or_default()));
         }
     }
     out

@@ -23,13 +23,13 @@ pub fn melt(tables: &[TypedTable]) -> Vec<Observation> {
                 let row_label = if r.labels.is_empty() { format!("line {}", r.line) } else { r.labels.join(" / ") };
                 let loc = if t.location.is_empty() { t.table_id.clone() } else { t.location.clone() };
                 let location = format!("{loc}, row '{row_label}', column '{}'", p.name);
-                let (series, why) = &r.series[pi];
+                let series = &r.series[pi];
                 let mut note = p.note.clone();
-                if let Some(why) = why {
+                if let Some(why) = &r.cell_notes[pi] {
                     if !note.is_empty() {
                         note.push_str("; ");
                     }
-                    note.push_str(&format!("this cell is {series}: {why}"));
+                    note.push_str(why);
                 }
                 if r.total.is_some() {
                     if !note.is_empty() {

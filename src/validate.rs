@@ -40,8 +40,10 @@ pub struct TypedRow {
     pub values: Vec<Option<(f64, usize)>>,
     /// The row's period per column plan (None where it could not be read).
     pub periods: Vec<Option<Period>>,
-    /// The series of each cell: the column plan's, or a `[[cell_series]]` override with its reason.
-    pub series: Vec<(String, Option<String>)>,
+    /// The series of each cell: the column plan's, unless a `[[cells]]` rule says otherwise.
+    pub series: Vec<String>,
+    /// For a cell a `[[cells]]` rule retypes: what it says and why.
+    pub cell_notes: Vec<Option<String>>,
 }
 
 #[derive(Debug, Clone)]
@@ -277,35 +279,67 @@ fn validate_wide(cat: &Catalog, t: &RawTable, diags: &mut Vec<Diagnostic>) -> Op
             overrides.push((ci, rp.label.clone(), p));
         }
     }
-    // cells of another series than their column's: (key column, label, plan, series, reason)
-    let mut cell_series: Vec<(usize, String, usize, String, String)> = Vec::new();
-    for cs in &m.cell_series {
-        let (l, c) = t.mpos(cs.series.span());
-        let key = column_ref(t, &cs.column, "cell_series column", diags);
-        let plan = plans.iter().position(|p| p.name == *cs.cell.get_ref());
+    // cells of another series or period than their column and row say
+    struct CellRule {
+        key: usize,
+        label: String,
+        plan: usize,
+        series: Option<String>,
+        period: Option<Period>,
+        note: String,
+    }
+    let mut cell_rules: Vec<CellRule> = Vec::new();
+    for co in &m.cells {
+        let (l, c) = t.mpos(co.cell.span());
+        let key = column_ref(t, &co.column, "cells column", diags);
+        let plan = plans.iter().position(|p| p.name == *co.cell.get_ref());
         if plan.is_none() {
-            let (l, c) = t.mpos(cs.cell.span());
-            diags.push(Diagnostic::error(mfile, l, c, kind::MANIFEST_ERROR, format!("cell_series: '{}' is not a value column of this table", cs.cell.get_ref())));
+            diags.push(Diagnostic::error(mfile, l, c, kind::MANIFEST_ERROR, format!("cells: '{}' is not a value column of this table", co.cell.get_ref())));
         }
-        let Some(def) = cat.series.get(cs.series.get_ref()) else {
-            diags.push(Diagnostic::error(mfile, l, c, kind::UNKNOWN_SERIES, format!("series '{}' is not in series.csv", cs.series.get_ref())));
-            continue;
-        };
-        if cs.reason.trim().is_empty() {
-            diags.push(Diagnostic::error(mfile, l, c, kind::MANIFEST_ERROR, "cell_series: give the reason (the printed note that says so)"));
+        if co.series.is_none() && co.period.is_none() {
+            diags.push(Diagnostic::error(mfile, l, c, kind::MANIFEST_ERROR, "cells: give the cell's series, its period, or both"));
         }
-        if let (Some(ci), Some(pi)) = (key, plan) {
-            if def.unit != plans[pi].unit {
-                diags.push(Diagnostic::error(mfile, l, c, kind::BAD_UNIT, format!("cell_series: series '{}' is in {} but column '{}' is in {}", def.series, def.unit.as_str(), plans[pi].name, plans[pi].unit.as_str())));
+        if co.reason.trim().is_empty() {
+            diags.push(Diagnostic::error(mfile, l, c, kind::MANIFEST_ERROR, "cells: give the reason (the printed note that says so)"));
+        }
+        let mut ok = true;
+        let series = match &co.series {
+            None => None,
+            Some(sr) => {
+                let (l, c) = t.mpos(sr.span());
+                match cat.series.get(sr.get_ref()) {
+                    None => {
+                        diags.push(Diagnostic::error(mfile, l, c, kind::UNKNOWN_SERIES, format!("series '{}' is not in series.csv", sr.get_ref())));
+                        ok = false;
+                    }
+                    Some(def) => {
+                        if let Some(p) = plan.map(|pi| &plans[pi]).filter(|p| p.unit != def.unit) {
+                            diags.push(Diagnostic::error(mfile, l, c, kind::BAD_UNIT, format!("cells: series '{}' is in {} but column '{}' is in {}", def.series, def.unit.as_str(), p.name, p.unit.as_str())));
+                        }
+                    }
+                }
+                Some(sr.get_ref().clone())
             }
-            cell_series.push((ci, cs.label.clone(), pi, def.series.clone(), cs.reason.trim().to_string()));
+        };
+        let period = match &co.period {
+            None => None,
+            Some(pr) => {
+                let p = period_ref(t, pr, diags);
+                ok &= p.is_some();
+                p
+            }
+        };
+        if let (Some(key), Some(plan), true) = (key, plan, ok) {
+            let what: Vec<String> = [series.as_ref().map(|s| format!("of {s}")), period.map(|p| format!("dated {}", p.label()))].into_iter().flatten().collect();
+            let note = format!("this cell is {}: {}", what.join(", "), co.reason.trim());
+            cell_rules.push(CellRule { key, label: co.label.clone(), plan, series, period, note });
         }
     }
-    // a total row, a row period or a cell series whose label no row carries would silently do nothing
+    // a total row, a row period or a cell rule whose label no row carries would silently do nothing
     let labelled = |ci: usize, label: &str| t.rows.iter().any(|r| r.cells.get(ci).is_some_and(|c| c.trim() == label));
     let entries = m.total_rows.iter().map(|x| ("total_rows", &x.column, &x.label));
     let entries = entries.chain(m.row_periods.iter().map(|x| ("row_periods", &x.column, &x.label)));
-    for (what, col, label) in entries.chain(m.cell_series.iter().map(|x| ("cell_series", &x.column, &x.label))) {
+    for (what, col, label) in entries.chain(m.cells.iter().map(|x| ("cells", &x.column, &x.label))) {
         if let Some(ci) = t.col_index(col.get_ref()) {
             if !labelled(ci, label) {
                 let (l, c) = t.mpos(col.span());
@@ -337,6 +371,8 @@ fn validate_wide(cat: &Catalog, t: &RawTable, diags: &mut Vec<Diagnostic>) -> Op
         }
         let mut values = Vec::new();
         let mut periods = Vec::new();
+        let mut series = Vec::new();
+        let mut cell_notes = Vec::new();
         let row_override = overrides.iter().find(|(ci, label, _)| r.cells[*ci].trim() == label).map(|(_, _, p)| *p);
         for p in &plans {
             let v = figure_cell(t, &m.missing, r.line, p.index, &p.name, &r.cells[p.index], diags);
@@ -356,18 +392,13 @@ fn validate_wide(cat: &Catalog, t: &RawTable, diags: &mut Vec<Diagnostic>) -> Op
                     per
                 }
             };
+            let rule = cell_rules.iter().find(|c| plans[c.plan].index == p.index && r.cells[c.key].trim() == c.label);
             values.push(v);
-            periods.push(per);
+            periods.push(rule.and_then(|c| c.period).or(per));
+            series.push(rule.and_then(|c| c.series.clone()).unwrap_or_else(|| p.series.clone()));
+            cell_notes.push(rule.map(|c| c.note.clone()));
         }
-        let series = plans
-            .iter()
-            .enumerate()
-            .map(|(pi, p)| match cell_series.iter().find(|(ci, label, cp, _, _)| *cp == pi && r.cells[*ci].trim() == label) {
-                Some((_, _, _, s, reason)) => (s.clone(), Some(reason.clone())),
-                None => (p.series.clone(), None),
-            })
-            .collect();
-        rows.push(TypedRow { line: r.line, labels, cells: r.cells.iter().map(|c| c.trim().to_string()).collect(), total, values, periods, series });
+        rows.push(TypedRow { line: r.line, labels, cells: r.cells.iter().map(|c| c.trim().to_string()).collect(), total, values, periods, series, cell_notes });
     }
     Some(TypedTable {
         source_id: t.source_id.clone(),
@@ -554,7 +585,7 @@ fn check_shares(t: &TypedTable, diags: &mut Vec<Diagnostic>) {
                 continue;
             }
             if let (Some(v), Some(per)) = (r.values[pi], r.periods[pi]) {
-                let e = groups.entry((r.series[pi].0.clone(), per)).or_insert((vec![], r.line, p.index + 1));
+                let e = groups.entry((r.series[pi].clone(), per)).or_insert((vec![], r.line, p.index + 1));
                 e.0.push(v);
             }
         }

@@ -85,20 +85,28 @@ fn show_prints_each_source_and_the_reconciled_value() {
     assert!(!out.contains("derived derived"), "{out}");
 }
 
-/// A `[[cell_series]]` entry types one cell as another series than its column's, and the
+/// A `[[cells]]` entry types one cell as another series than its column's, and the
 /// observation's note says why; `rebuild` and the other cells are unaffected.
 #[test]
 fn a_cell_can_be_of_another_series_than_its_column() {
     let w = Work::new();
     let mut toml = w.read("tables/demo/stocks.toml");
-    toml.push_str("\n[[cell_series]]\ncolumn = \"year\"\nlabel = \"1940\"\ncell = \"colonies\"\nseries = \"camps.population\"\nreason = \"the note under the table\"\n");
+    toml.push_str("\n[[cells]]\ncolumn = \"year\"\nlabel = \"1940\"\ncell = \"colonies\"\nseries = \"camps.population\"\nreason = \"the note under the table\"\n");
     w.write("tables/demo/stocks.toml", toml.as_bytes());
     let o = w.run(&["export", "--out", "x", "--format", "csv"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let csv = std::fs::read_to_string(w.path("x/observations.csv")).unwrap();
-    assert!(csv.contains("camps.population,1940-01-01,1940-01-01,,700,persons,demo,\"Table 1, row '1940', column 'colonies'\",printed,this cell is camps.population: the note under the table"), "{csv}");
+    assert!(csv.contains("camps.population,1940-01-01,1940-01-01,,700,persons,demo,\"Table 1, row '1940', column 'colonies'\",printed,this cell is of camps.population: the note under the table"), "{csv}");
     assert!(!csv.contains("colonies.population,1940-01-01"), "{csv}");
     assert!(csv.contains("colonies.population,1939-01-01,1939-01-01,,600,"), "{csv}");
+    // a period of its own
+    let mut toml = w.read("tables/demo/stocks.toml");
+    toml.push_str("\n[[cells]]\ncolumn = \"year\"\nlabel = \"1939\"\ncell = \"camps\"\nperiod = \"1939-04-01\"\nreason = \"r\"\n");
+    w.write("tables/demo/stocks.toml", toml.as_bytes());
+    let o = w.run(&["export", "--out", "y", "--format", "csv"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let csv = std::fs::read_to_string(w.path("y/observations.csv")).unwrap();
+    assert!(csv.contains("camps.population,1939-04-01,1939-04-01,,1200,persons,demo,\"Table 1, row '1939', column 'camps'\",printed,this cell is dated 1939-04-01: r"), "{csv}");
 }
 
 #[test]

@@ -297,9 +297,10 @@ fn show_lists_the_source_of_every_estimate_row() {
 }
 
 /// GRZ Table 1 names authors as printed ("Volkogonov"); their estimates' reconciled rows are named
-/// by author key ("volkogonov"). `rebuild` must still find them.
+/// by author key ("volkogonov"). `rebuild` must still find them, and follow the `[[cells]]` rules
+/// that carry the appendices' notes.
 #[test]
-fn rebuild_finds_estimates_by_author_as_printed() {
+fn rebuild_follows_the_printed_tables_own_notes() {
     let o = Command::new(bin()).current_dir(repo()).args(["rebuild", "grz1993/table1", "--format", "csv"]).output().unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = String::from_utf8_lossy(&o.stdout).to_string();
@@ -310,6 +311,11 @@ fn rebuild_finds_estimates_by_author_as_printed() {
     let o = Command::new(bin()).current_dir(repo()).args(["rebuild", "grz1993/appendix-a", "--format", "csv"]).output().unwrap();
     let out = String::from_utf8_lossy(&o.stdout).to_string();
     assert!(out.contains("grz1993,appendix-a,1938,colonies,colonies_prisons.population,1938-01-01,1938-01-01,,persons,rebuilt,,885203,"), "{out}");
+    // and Appendix B's last row gives camps and colonies on 1 April 1954, not 31 December 1953
+    let o = Command::new(bin()).current_dir(repo()).args(["rebuild", "grz1993/appendix-b", "--format", "csv"]).output().unwrap();
+    let out = String::from_utf8_lossy(&o.stdout).to_string();
+    assert!(out.contains("grz1993,appendix-b,1953-12-31,counterrevolutionaries,gulag.counterrevolutionaries,1954-04-01,1954-04-01,,persons,rebuilt,,448344,"), "{out}");
+    assert!(out.contains("grz1993,appendix-b,1953-12-31,camps,camps.population,1954-04-01,"), "{out}");
 }
 
 /// A reader that closes the pipe early (`| head`) ends the output quietly: exit 0, no panic.
