@@ -398,7 +398,7 @@ fn estimates_chart(an: &Analysis) -> Chart {
         if obs.is_empty() {
             continue;
         }
-        let what = series.trim_start_matches("estimate.").replace('_', " ");
+        let what = estimate_label(series);
         let a = archival_for(an, arch_series, when);
         let mut by_src: std::collections::BTreeMap<&str, Vec<&crate::model::Observation>> = Default::default();
         for o in obs {
@@ -491,6 +491,21 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
         }
     }
     lines
+}
+
+/// The row label of an estimate series: words spaced, a span of years joined by a dash
+/// (`estimate.executions_1937_38` -> "executions 1937-38").
+fn estimate_label(series: &str) -> String {
+    let words: Vec<&str> = series.trim_start_matches("estimate.").split('_').collect();
+    let year = |w: &str| w.len() >= 2 && w.len() <= 4 && w.bytes().all(|b| b.is_ascii_digit());
+    let mut out = String::new();
+    for (i, w) in words.iter().enumerate() {
+        if i > 0 {
+            out.push(if year(w) && words[i - 1].len() == 4 && year(words[i - 1]) { '-' } else { ' ' });
+        }
+        out.push_str(w);
+    }
+    out
 }
 
 fn fmt_axis(v: f64, unit: Unit) -> String {
@@ -780,4 +795,15 @@ pub fn chart_tables(an: &Analysis) -> Vec<Table> {
         rows,
         parquet: true,
     }]
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn estimate_labels_join_spans_of_years() {
+        assert_eq!(super::estimate_label("estimate.executions_1937_38"), "executions 1937-38");
+        assert_eq!(super::estimate_label("estimate.gulag_deaths_incl_medical_releases_1930_53"), "gulag deaths incl medical releases 1930-53");
+        assert_eq!(super::estimate_label("estimate.custody_population_1942"), "custody population 1942");
+        assert_eq!(super::estimate_label("estimate.prisoners_end_1940"), "prisoners end 1940");
+    }
 }

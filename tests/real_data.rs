@@ -198,10 +198,10 @@ fn estimates_chart_sets_estimates_against_the_archival_documents() {
             archival.insert(r[cr].to_string(), (r[cv].to_string(), r[cs].to_string()));
         }
     }
-    let (v, s) = &archival["executions 1937 38: conquest1990"];
+    let (v, s) = &archival["executions 1937-38: conquest1990"];
     assert_eq!(v, "681692.00");
     assert!(s.split(';').any(|x| x == "mvd1953-report") && s.split(';').any(|x| x == "kgb-luneev1997"), "{s}");
-    let (v, s) = &archival["political repressed 1921 53: okhotin-roginsky"];
+    let (v, s) = &archival["political repressed 1921-53: okhotin-roginsky"];
     assert_eq!(v, "4060306.00");
     assert!(s.contains("mvd1953-report"), "{s}");
 }
