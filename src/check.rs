@@ -231,9 +231,10 @@ pub fn render_evaluation(ev: &Evaluation) -> String {
     for t in &ev.terms {
         let per = t.period.label();
         let cat = if t.category.is_empty() { String::new() } else { format!(" [{}]", t.category) };
-        let v = |x: f64| fmt_value(t.unit, x, t.decimals);
-        let range = if t.iv.low == t.iv.high { String::new() } else { format!(" ({} to {})", v(t.iv.low), v(t.iv.high)) };
-        let line = format!("  {} {per}{cat}: {}{range}  {}  {}", t.series, v(t.iv.value), t.sources.join(";"), t.flags.join(";"));
+        let v = |x: f64, d: usize| fmt_value(t.unit, x, d);
+        let rd = crate::model::range_decimals(t.unit, t.iv.low, t.iv.high, t.decimals);
+        let range = if t.iv.low == t.iv.high { String::new() } else { format!(" ({} to {})", v(t.iv.low, rd), v(t.iv.high, rd)) };
+        let line = format!("  {} {per}{cat}: {}{range}  {}  {}", t.series, v(t.iv.value, t.decimals), t.sources.join(";"), t.flags.join(";"));
         s.push_str(line.trim_end());
         s.push('\n');
     }

@@ -77,8 +77,9 @@ pub fn row_heading(r: &Reconciled) -> String {
     let per = r.period.label();
     let cat = if r.category.is_empty() { String::new() } else { format!(" [{}]", r.category) };
     let flags = if r.flags.is_empty() { String::new() } else { format!("  flags {}", r.flags_text()) };
-    let v = |x: f64| fmt_value(r.unit, x, r.decimals);
-    format!("{} {per}{cat}: {} (range {} to {}) {}  method {}{flags}", r.series, v(r.value), v(r.low), v(r.high), r.unit.as_str(), r.method)
+    let v = |x: f64, d: usize| fmt_value(r.unit, x, d);
+    let rd = r.range_decimals();
+    format!("{} {per}{cat}: {} (range {} to {}) {}  method {}{flags}", r.series, v(r.value, r.decimals), v(r.low, rd), v(r.high, rd), r.unit.as_str(), r.method)
 }
 
 /// A reconciled row and, under it, each source's value with its evidence and location; a witness

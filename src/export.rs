@@ -128,15 +128,15 @@ pub fn reconciled_table(rec: &[Reconciled]) -> Table {
     let mut rows: Vec<Vec<Cell>> = rec
         .iter()
         .map(|r| {
-            let d = r.decimals;
+            let rd = r.range_decimals();
             vec![
                 Cell::Str(r.series.clone()),
                 Cell::Str(r.period.start.to_string()),
                 Cell::Str(r.period.end.to_string()),
                 Cell::Str(r.category.clone()),
-                Cell::Num(Some((r.value, d))),
-                Cell::Num(Some((r.low, d))),
-                Cell::Num(Some((r.high, d))),
+                Cell::Num(Some((r.value, r.decimals))),
+                Cell::Num(Some((r.low, rd))),
+                Cell::Num(Some((r.high, rd))),
                 Cell::Str(r.unit.as_str().into()),
                 Cell::Int(r.n_sources as i64),
                 Cell::Str(r.method.clone()),
@@ -254,8 +254,8 @@ pub fn conflicts_table(ds: &[crate::conflicts::Disagreement]) -> Table {
                     Cell::Str(r.category.clone()),
                     Cell::Str(r.unit.as_str().into()),
                     Cell::Num(Some((r.value, r.decimals))),
-                    Cell::Num(Some((r.low, r.decimals))),
-                    Cell::Num(Some((r.high, r.decimals))),
+                    Cell::Num(Some((r.low, r.range_decimals()))),
+                    Cell::Num(Some((r.high, r.range_decimals()))),
                     Cell::Str(r.flags_text()),
                     Cell::Str(e.obs.source_id.clone()),
                     Cell::Str(e.document.clone()),
@@ -318,8 +318,8 @@ pub fn rebuilt_table(ts: &[crate::rebuild::Table]) -> Table {
                 Cell::Str(c.status.as_str().into()),
                 printed,
                 value,
-                Cell::Num(r.map(|r| (r.low, r.decimals))),
-                Cell::Num(r.map(|r| (r.high, r.decimals))),
+                Cell::Num(r.map(|r| (r.low, r.range_decimals()))),
+                Cell::Num(r.map(|r| (r.high, r.range_decimals()))),
                 Cell::Str(r.map_or_else(String::new, |r| r.method.clone())),
                 Cell::Str(r.map_or_else(String::new, |r| r.sources.join(";"))),
             ]

@@ -220,6 +220,24 @@ impl Observation {
 }
 
 /// Fixed formatting of a number with `decimals` places; never `-0`.
+/// The decimals that show a range's ends as they are: the value's own, or one more for a percent or
+/// a rate whose ends lie half a printed unit away (22.7 percent is 22.65 to 22.75, not "22.6 to
+/// 22.8"; 4.8 and 4.81 give 4.75 to 4.85, not "4.8 to 4.8"). Counts stay whole, and ends that are
+/// no multiple of such a half unit (a Monte Carlo quantile, a relative widening) keep the value's
+/// decimals.
+pub fn range_decimals(unit: Unit, low: f64, high: f64, decimals: usize) -> usize {
+    if matches!(unit, Unit::Persons | Unit::Count) {
+        return decimals;
+    }
+    let whole = |x: f64| !x.is_finite() || (x - x.round()).abs() < 1e-6 * x.abs().max(1.0);
+    let scale = 10f64.powi(decimals as i32);
+    if whole(low * scale * 2.0) && whole(high * scale * 2.0) && !(whole(low * scale) && whole(high * scale)) {
+        decimals + 1
+    } else {
+        decimals
+    }
+}
+
 pub fn fmt_num(v: f64, decimals: usize) -> String {
     let s = format!("{:.*}", decimals, v);
     if s.starts_with('-') && s[1..].chars().all(|c| c == '0' || c == '.') {
@@ -280,6 +298,20 @@ pub fn parse_figure(s: &str) -> Option<(f64, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[test]
+    fn range_ends_keep_their_half_units() {
+        let pc = Unit::Percent;
+        assert_eq!(range_decimals(pc, 22.65, 22.75, 1), 2);
+        assert_eq!(fmt_num(22.65, range_decimals(pc, 22.65, 22.75, 1)), "22.65");
+        assert_eq!(range_decimals(pc, 48.5, 49.5, 0), 1);
+        assert_eq!(range_decimals(pc, 12.55, 12.85, 1), 2);
+        assert_eq!(range_decimals(pc, 12.6, 12.8, 1), 1);
+        // counts stay whole; Monte Carlo quantiles and relative widenings keep the value's decimals
+        assert_eq!(range_decimals(Unit::Persons, 45402.5, 45402.5, 0), 0);
+        assert_eq!(range_decimals(Unit::Per1000, 69.2213, 75.1437, 2), 2);
+        assert_eq!(range_decimals(Unit::Per1000, 157.434, 173.821, 2), 2);
+        assert_eq!(range_decimals(pc, f64::NEG_INFINITY, 3.0, 0), 0);
+    }
     #[test]
     fn figures() {
         assert_eq!(parse_figure("1344408"), Some((1344408.0, 0)));

@@ -257,6 +257,10 @@ impl Reconciled {
     pub fn flags_text(&self) -> String {
         self.flags.join(";")
     }
+    /// The decimals for `low` and `high` (see `model::range_decimals`).
+    pub fn range_decimals(&self) -> usize {
+        crate::model::range_decimals(self.unit, self.low, self.high, self.decimals)
+    }
 }
 
 impl Rules {
@@ -323,10 +327,13 @@ pub fn half_unit(o: &Observation) -> f64 {
     0.5 * 10f64.powi(k)
 }
 
-/// How far the true value may lie from a printed one: nothing for an exact printed count, half a
-/// unit of the last printed decimal, or the rounding of an approximate figure.
+/// How far the true value may lie from a printed one: nothing for an exact printed count (persons
+/// or a number of things, printed to the unit and not marked approximate), half a unit of the last
+/// printed digit for a percent or a rate (a "24 percent" is 23.5 to 24.5) and for any figure with
+/// decimals, or the rounding of an approximate figure.
 pub fn range_slack(o: &Observation) -> f64 {
-    if o.decimals == 0 && half_unit(o) <= 0.5 {
+    let count = matches!(o.unit, Unit::Persons | Unit::Count);
+    if count && o.decimals == 0 && half_unit(o) <= 0.5 {
         0.0
     } else {
         half_unit(o)
@@ -365,11 +372,12 @@ pub fn reconcile(obs: &[Observation], rules: &Rules, unc: &Uncertainty) -> Vec<R
             per_source.entry(o.source_id.as_str()).or_default().push(o);
         }
         let mut flags = Vec::new();
-        // conflict: two values further apart than their printed precision allows
+        // conflict: two values further apart than their printed precision allows (two exact
+        // counts that differ by a single person disagree; 4.8 and 4.81 percent do not)
         let mut conflict = false;
         for (i, a) in os.iter().enumerate() {
             for b in &os[i + 1..] {
-                if (a.value - b.value).abs() > half_unit(a) + half_unit(b) + 1e-9 {
+                if (a.value - b.value).abs() > range_slack(a) + range_slack(b) + 1e-9 {
                     conflict = true;
                 }
             }
@@ -387,7 +395,7 @@ pub fn reconcile(obs: &[Observation], rules: &Rules, unc: &Uncertainty) -> Vec<R
         for (d, mut v) in by_doc {
             v.sort_by_key(|o| rank(&o.source_id));
             let first = v[0].value;
-            if v.iter().any(|o| (o.value - first).abs() > half_unit(o) + half_unit(v[0]) + 1e-9) {
+            if v.iter().any(|o| (o.value - first).abs() > range_slack(o) + range_slack(v[0]) + 1e-9) {
                 flags.push("witness-variant".to_string());
             }
             doc_half.insert(d.clone(), half_unit(v[0]));

@@ -109,6 +109,27 @@ fn a_cell_can_be_of_another_series_than_its_column() {
     assert!(csv.contains("camps.population,1939-04-01,1939-04-01,,1200,persons,demo,\"Table 1, row '1939', column 'camps'\",printed,this cell is dated 1939-04-01: r"), "{csv}");
 }
 
+/// Two exact counts that differ by a single person disagree; two percents printed to different
+/// decimals that agree within rounding do not, and a whole percent's range spans its rounding.
+#[test]
+fn counts_are_exact_and_percents_rounded() {
+    let w = Work::new();
+    w.write("tables/demo2/text.csv", b"series,period_start,period_end,category,value,unit,location,note\ncamps.population,1939-01-01,1939-01-01,,1201,persons,p. 5,one more\ncamps.counterrevolutionaries_share,1938-01-01,1938-01-01,,10.46,percent,p. 6,finer\ncamps.counterrevolutionaries_share,1940-01-01,1940-01-01,,12,percent,p. 7,whole percent\n");
+    let o = w.run(&["export", "--out", "x", "--format", "csv"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let rec = std::fs::read_to_string(w.path("x/reconciled.csv")).unwrap();
+    let row = |key: &str| rec.lines().find(|l| l.starts_with(key)).unwrap_or_else(|| panic!("no {key} in {rec}")).to_string();
+    let r = row("camps.population,1939-01-01,");
+    assert!(r.ends_with(",conflict") || r.contains(",conflict;"), "1200 vs 1201: {r}");
+    assert!(r.contains(",1200,1201,persons,"), "whole counts, no rounding slack: {r}");
+    let r = row("camps.counterrevolutionaries_share,1938-01-01,");
+    assert!(!r.contains("conflict"), "10.5 vs 10.46 is rounding: {r}");
+    assert!(r.contains(",10.45,10.55,percent,"), "the range keeps its half units: {r}");
+    let r = row("camps.counterrevolutionaries_share,1940-01-01,");
+    assert!(!r.contains("conflict"), "11.5 vs 12 is rounding: {r}");
+    assert!(r.contains(",11.45,12.50,percent,"), "a whole percent 12 reaches 12.5: {r}");
+}
+
 #[test]
 fn failed_run_leaves_earlier_outputs_intact() {
     let w = Work::new();
