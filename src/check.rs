@@ -2,7 +2,7 @@
 //! identities (part not above whole, counts against shares, stock-flow) as findings.
 
 use crate::claims::{eval_traced, Claim, Env, Expr, Iv, Term};
-use crate::model::{fmt_num, fmt_thousands, fmt_value, Observation, Period};
+use crate::model::{fmt_num, fmt_thousands, fmt_value, Observation, Period, Unit};
 use crate::reconcile::{half_unit, Reconciled};
 use serde::Serialize;
 
@@ -38,7 +38,8 @@ pub fn evaluate(claims: &[Claim], rec: &[Reconciled], obs: &[Observation]) -> Ve
                     let v = iv.value;
                     let ok = (v - c.expected).abs() <= c.tolerance + 1e-9;
                     let st = if ok { "pass" } else if !c.explanation.is_empty() { "documented" } else { "fail" };
-                    let range = format!("{} to {}", fmt_bound(iv.low, c.expected_decimals), fmt_bound(iv.high, c.expected_decimals));
+                    let rd = crate::model::range_decimals(Unit::Percent, iv.low, iv.high, c.expected_decimals);
+                    let range = format!("{} to {}", fmt_bound(iv.low, rd), fmt_bound(iv.high, rd));
                     (fmt_num(v, c.expected_decimals), st.to_string(), String::new(), range)
                 }
                 Err(m) => (String::new(), "not-evaluable".to_string(), m, String::new()),
@@ -225,8 +226,23 @@ pub fn evaluate_expression(text: &str, expr: &Expr, rec: &[Reconciled], obs: &[O
 /// Text report of an evaluation, for people.
 pub fn render_evaluation(ev: &Evaluation) -> String {
     let dec = ev.expected.as_ref().map(|e| e.decimals).unwrap_or(2);
-    let num = |v: f64| if v.is_finite() && (dec == 0 || (v - v.round()).abs() < 1e-9) { fmt_thousands(v) } else { fmt_bound(v, dec) };
-    let mut s = format!("{} = {}  (range {} to {})\n", ev.expression, num(ev.iv.value), num(ev.iv.low), num(ev.iv.high));
+    // thousands grouped, decimals only where the number has them: 1,057,031 and 1,162,734.10
+    let num = |v: f64, dec: usize| {
+        if !v.is_finite() {
+            fmt_bound(v, dec)
+        } else if dec == 0 || (v - v.round()).abs() < 1e-9 {
+            fmt_thousands(v)
+        } else {
+            let s = fmt_num(v, dec);
+            let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
+            let int: f64 = int.parse().unwrap_or(v.trunc());
+            let sign = if v < 0.0 && int == 0.0 { "-" } else { "" };
+            format!("{sign}{}.{frac}", fmt_thousands(int))
+        }
+    };
+    // the ends keep a half unit of the value's decimals (4.75 to 4.85 around 4.8)
+    let rd = crate::model::range_decimals(Unit::Percent, ev.iv.low, ev.iv.high, dec);
+    let mut s = format!("{} = {}  (range {} to {})\n", ev.expression, num(ev.iv.value, dec), num(ev.iv.low, rd), num(ev.iv.high, rd));
     s.push_str(&format!("figures used ({}):\n", ev.terms.len()));
     for t in &ev.terms {
         let per = t.period.label();
@@ -250,7 +266,7 @@ pub fn render_evaluation(ev: &Evaluation) -> String {
         // the difference to two more decimals than the expected figure, unless both are whole
         let d = if (diff - diff.round()).abs() < 1e-9 { fmt_thousands(diff.abs()) } else { fmt_num(diff.abs(), dec + 2) };
         let how = if diff == 0.0 { "the computed value is the same".to_string() } else { format!("computed differs by {sign}{d}{pct}") };
-        s.push_str(&format!("expected {}: {how}; {verdict}\n", num(e.value)));
+        s.push_str(&format!("expected {}: {how}; {verdict}\n", num(e.value, dec)));
     }
     for (id, status) in &ev.registry {
         s.push_str(&format!("registry: claim {id} has this expression ({status}; `gulagstats check`)\n"));

@@ -111,6 +111,13 @@ fn eval_gives_value_range_figures_used_and_a_verdict() {
     // a quotient: 1300/1200 and 1300/1210 bound it
     let o = w.run(&["eval", "at(camps.population, 1940-01-01) / at(camps.population, 1939-01-01) * 100"]);
     assert!(stdout(&o).contains("= 107.88  (range 107.44 to 108.33)"), "{}", stdout(&o));
+    // a percent printed as 10.5 may be 10.45 to 10.55: the range keeps the half unit
+    let o = w.run(&["eval", "at(camps.counterrevolutionaries_share, 1938-01-01)", "--expected", "10.5"]);
+    assert!(stdout(&o).starts_with("at(camps.counterrevolutionaries_share, 1938-01-01) = 10.5  (range 10.45 to 10.55)\n"), "{}", stdout(&o));
+    assert!(stdout(&o).contains(": 10.5 (10.45 to 10.55)  demo  single-source"), "{}", stdout(&o));
+    // a count widened by 10% keeps its thousands grouped
+    let o = w.run(&["eval", "at(colonies.population, 1938-01-01) * 1000 + 0.25"]);
+    assert!(stdout(&o).contains("= 500,000.25  (range 450,000.25 to 550,000.25)"), "{}", stdout(&o));
     // the same for programs
     let o = w.run(&["eval", inc, "--expected", "101", "--format", "json"]);
     assert_eq!(o.status.code(), Some(1));
