@@ -153,6 +153,68 @@ fn figure_cell(t: &RawTable, missing: &[String], line: usize, index: usize, colu
     v
 }
 
+/// A `[[cells]]` entry, checked: the cell (key column and label, column plan) and what it is instead.
+struct CellRule {
+    key: usize,
+    label: String,
+    plan: usize,
+    series: Option<String>,
+    period: Option<Period>,
+    /// What the rule says and why, for the observation's note.
+    note: String,
+}
+
+/// The manifest's `[[cells]]` entries: cells of another series or period than their column and
+/// row say. Each problem is an error at its place in the manifest; a cell named twice is one.
+fn cell_rules(cat: &Catalog, t: &RawTable, plans: &[ColumnPlan], diags: &mut Vec<Diagnostic>) -> Vec<CellRule> {
+    let mfile = &t.manifest_file;
+    let mut out: Vec<CellRule> = Vec::new();
+    for co in &t.manifest.cells {
+        let (l, c) = t.mpos(co.cell.span());
+        let key = column_ref(t, &co.column, "cells column", diags);
+        let plan = plans.iter().position(|p| p.name == *co.cell.get_ref());
+        if plan.is_none() {
+            diags.push(Diagnostic::error(mfile, l, c, kind::MANIFEST_ERROR, format!("cells: '{}' is not a value column of this table", co.cell.get_ref())));
+        }
+        if co.series.is_none() && co.period.is_none() {
+            diags.push(Diagnostic::error(mfile, l, c, kind::MANIFEST_ERROR, "cells: give the cell's series, its period, or both"));
+        }
+        if co.reason.trim().is_empty() {
+            diags.push(Diagnostic::error(mfile, l, c, kind::MANIFEST_ERROR, "cells: give the reason (the printed note that says so)"));
+        }
+        let mut ok = true;
+        if let Some(sr) = &co.series {
+            let (l, c) = t.mpos(sr.span());
+            match cat.series.get(sr.get_ref()) {
+                None => {
+                    diags.push(Diagnostic::error(mfile, l, c, kind::UNKNOWN_SERIES, format!("series '{}' is not in series.csv", sr.get_ref())));
+                    ok = false;
+                }
+                Some(def) => {
+                    if let Some(p) = plan.map(|pi| &plans[pi]).filter(|p| p.unit != def.unit) {
+                        diags.push(Diagnostic::error(mfile, l, c, kind::BAD_UNIT, format!("cells: series '{}' is in {} but column '{}' is in {}", def.series, def.unit.as_str(), p.name, p.unit.as_str())));
+                    }
+                }
+            }
+        }
+        let period = co.period.as_ref().and_then(|pr| {
+            let p = period_ref(t, pr, diags);
+            ok &= p.is_some();
+            p
+        });
+        let (Some(key), Some(plan), true) = (key, plan, ok) else { continue };
+        if out.iter().any(|r| r.key == key && r.label == co.label && r.plan == plan) {
+            diags.push(Diagnostic::error(mfile, l, c, kind::MANIFEST_ERROR, format!("cells: the cell '{}' / '{}' is described twice", co.label, co.cell.get_ref())));
+            continue;
+        }
+        let series = co.series.as_ref().map(|s| s.get_ref().clone());
+        let what: Vec<String> = [series.as_ref().map(|s| format!("of {s}")), period.map(|p| format!("dated {}", p.label()))].into_iter().flatten().collect();
+        let note = format!("this cell is {}: {}", what.join(", "), co.reason.trim());
+        out.push(CellRule { key, label: co.label.clone(), plan, series, period, note });
+    }
+    out
+}
+
 fn validate_wide(cat: &Catalog, t: &RawTable, diags: &mut Vec<Diagnostic>) -> Option<TypedTable> {
     let m = &t.manifest;
     let mfile = &t.manifest_file;
@@ -279,62 +341,7 @@ fn validate_wide(cat: &Catalog, t: &RawTable, diags: &mut Vec<Diagnostic>) -> Op
             overrides.push((ci, rp.label.clone(), p));
         }
     }
-    // cells of another series or period than their column and row say
-    struct CellRule {
-        key: usize,
-        label: String,
-        plan: usize,
-        series: Option<String>,
-        period: Option<Period>,
-        note: String,
-    }
-    let mut cell_rules: Vec<CellRule> = Vec::new();
-    for co in &m.cells {
-        let (l, c) = t.mpos(co.cell.span());
-        let key = column_ref(t, &co.column, "cells column", diags);
-        let plan = plans.iter().position(|p| p.name == *co.cell.get_ref());
-        if plan.is_none() {
-            diags.push(Diagnostic::error(mfile, l, c, kind::MANIFEST_ERROR, format!("cells: '{}' is not a value column of this table", co.cell.get_ref())));
-        }
-        if co.series.is_none() && co.period.is_none() {
-            diags.push(Diagnostic::error(mfile, l, c, kind::MANIFEST_ERROR, "cells: give the cell's series, its period, or both"));
-        }
-        if co.reason.trim().is_empty() {
-            diags.push(Diagnostic::error(mfile, l, c, kind::MANIFEST_ERROR, "cells: give the reason (the printed note that says so)"));
-        }
-        let mut ok = true;
-        let series = match &co.series {
-            None => None,
-            Some(sr) => {
-                let (l, c) = t.mpos(sr.span());
-                match cat.series.get(sr.get_ref()) {
-                    None => {
-                        diags.push(Diagnostic::error(mfile, l, c, kind::UNKNOWN_SERIES, format!("series '{}' is not in series.csv", sr.get_ref())));
-                        ok = false;
-                    }
-                    Some(def) => {
-                        if let Some(p) = plan.map(|pi| &plans[pi]).filter(|p| p.unit != def.unit) {
-                            diags.push(Diagnostic::error(mfile, l, c, kind::BAD_UNIT, format!("cells: series '{}' is in {} but column '{}' is in {}", def.series, def.unit.as_str(), p.name, p.unit.as_str())));
-                        }
-                    }
-                }
-                Some(sr.get_ref().clone())
-            }
-        };
-        let period = match &co.period {
-            None => None,
-            Some(pr) => {
-                let p = period_ref(t, pr, diags);
-                ok &= p.is_some();
-                p
-            }
-        };
-        if let (Some(key), Some(plan), true) = (key, plan, ok) {
-            let what: Vec<String> = [series.as_ref().map(|s| format!("of {s}")), period.map(|p| format!("dated {}", p.label()))].into_iter().flatten().collect();
-            let note = format!("this cell is {}: {}", what.join(", "), co.reason.trim());
-            cell_rules.push(CellRule { key, label: co.label.clone(), plan, series, period, note });
-        }
-    }
+    let cell_rules = cell_rules(cat, t, &plans, diags);
     // a total row, a row period or a cell rule whose label no row carries would silently do nothing
     let labelled = |ci: usize, label: &str| t.rows.iter().any(|r| r.cells.get(ci).is_some_and(|c| c.trim() == label));
     let entries = m.total_rows.iter().map(|x| ("total_rows", &x.column, &x.label));
@@ -374,7 +381,7 @@ fn validate_wide(cat: &Catalog, t: &RawTable, diags: &mut Vec<Diagnostic>) -> Op
         let mut series = Vec::new();
         let mut cell_notes = Vec::new();
         let row_override = overrides.iter().find(|(ci, label, _)| r.cells[*ci].trim() == label).map(|(_, _, p)| *p);
-        for p in &plans {
+        for (pi, p) in plans.iter().enumerate() {
             let v = figure_cell(t, &m.missing, r.line, p.index, &p.name, &r.cells[p.index], diags);
             if let Some((k, msg)) = v.and_then(|(v, _)| range_problem(v, p.unit)) {
                 diags.push(Diagnostic::error(&t.csv_file, r.line, p.index + 1, k, msg));
@@ -392,7 +399,7 @@ fn validate_wide(cat: &Catalog, t: &RawTable, diags: &mut Vec<Diagnostic>) -> Op
                     per
                 }
             };
-            let rule = cell_rules.iter().find(|c| plans[c.plan].index == p.index && r.cells[c.key].trim() == c.label);
+            let rule = cell_rules.iter().find(|c| c.plan == pi && r.cells[c.key].trim() == c.label);
             values.push(v);
             periods.push(rule.and_then(|c| c.period).or(per));
             series.push(rule.and_then(|c| c.series.clone()).unwrap_or_else(|| p.series.clone()));
