@@ -219,6 +219,10 @@ fn validate_wide(cat: &Catalog, t: &RawTable, diags: &mut Vec<Diagnostic>) -> Op
     let m = &t.manifest;
     let mfile = &t.manifest_file;
     let n0 = diags.iter().filter(|d| d.is_error()).count();
+    // every figure names where it stands in its source: for a table, its location plus row and column
+    if m.location.trim().is_empty() {
+        diags.push(Diagnostic::error(mfile, 1, 1, kind::MANIFEST_ERROR, "a table needs `location`: where it stands in its source (\"Table 3\", \"p. 1039\", \"Appendix A\")"));
+    }
     let mut key_idx = Vec::new();
     for k in &m.keys {
         key_idx.extend(column_ref(t, k, "key column", diags));

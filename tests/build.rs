@@ -208,7 +208,7 @@ fn period_kind_per_column_and_exclusion_within_a_span() {
     w.write("tables/demo2/chart.csv", b"year,stock,dead\n1941,900,90\n1942,800,80\n");
     w.write(
         "tables/demo2/chart.toml",
-        b"title = \"chart\"\nunit = \"persons\"\nkeys = [\"year\"]\n\n[period]\ncolumn = \"year\"\nkind = \"year\"\n\n[[columns]]\nname = \"stock\"\nseries = \"camps.population\"\nperiod_kind = \"jan1\"\n\n[[columns]]\nname = \"dead\"\nseries = \"camps.deaths\"\n",
+        b"title = \"chart\"\nlocation = \"Table 9\"\nunit = \"persons\"\nkeys = [\"year\"]\n\n[period]\ncolumn = \"year\"\nkind = \"year\"\n\n[[columns]]\nname = \"stock\"\nseries = \"camps.population\"\nperiod_kind = \"jan1\"\n\n[[columns]]\nname = \"dead\"\nseries = \"camps.deaths\"\n",
     );
     let rules = w.read("reconcile.toml") + "\n[[exclude]]\nsource = \"demo2\"\nseries = \"camps.deaths\"\nwithin = \"1941-1941\"\nreason = \"test\"\n";
     w.write("reconcile.toml", rules.as_bytes());
@@ -227,12 +227,12 @@ fn period_kind_per_column_and_exclusion_within_a_span() {
     w.write("tables/demo2/chart.toml", m.as_bytes());
     let o = w.run(&["validate"]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("tables/demo2/chart.toml:12:") && stderr(&o).contains("not both"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("tables/demo2/chart.toml:13:") && stderr(&o).contains("not both"), "{}", stderr(&o));
     let m = w.read("tables/demo2/chart.toml").replace("period_kind = \"jan1\"\nperiod = \"1941-01-01\"", "period_kind = \"monthly\"");
     w.write("tables/demo2/chart.toml", m.as_bytes());
     let o = w.run(&["validate"]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("tables/demo2/chart.toml:12:") && stderr(&o).contains("'monthly'"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("tables/demo2/chart.toml:13:") && stderr(&o).contains("'monthly'"), "{}", stderr(&o));
 }
 
 #[test]
