@@ -425,7 +425,28 @@ fn validate_wide(cat: &Catalog, t: &RawTable, diags: &mut Vec<Diagnostic>) -> Op
 
 const LONG_COLUMNS: &[&str] = &["series", "period_start", "period_end", "category", "value", "unit", "location", "note"];
 
+/// The sections of a manifest that describe a wide table's columns and rows: in a long table
+/// (`layout = "long"`) they would be silently ignored, so each is an error at its place.
+fn wide_only_sections(t: &RawTable, diags: &mut Vec<Diagnostic>) {
+    let m = &t.manifest;
+    let mut at: Vec<(&str, Option<std::ops::Range<usize>>)> = Vec::new();
+    at.extend(m.keys.first().map(|k| ("keys", Some(k.span()))));
+    at.extend(m.period.as_ref().map(|p| ("[period]", Some(p.column.span()))));
+    at.extend(m.total_rows.first().map(|x| ("[[total_rows]]", Some(x.column.span()))));
+    at.extend(m.row_periods.first().map(|x| ("[[row_periods]]", Some(x.column.span()))));
+    at.extend(m.cells.first().map(|x| ("[[cells]]", Some(x.column.span()))));
+    at.extend(m.columns.first().map(|x| ("[[columns]]", Some(x.name.span()))));
+    if m.shares_sum_to_100 {
+        at.push(("shares_sum_to_100", None));
+    }
+    for (what, span) in at {
+        let (l, c) = span.map_or((1, 1), |s| t.mpos(s));
+        diags.push(Diagnostic::error(&t.manifest_file, l, c, kind::MANIFEST_ERROR, format!("{what} describes a wide table; a long table (layout = \"long\") gives series, period, unit and location in each row")));
+    }
+}
+
 fn validate_long(cat: &Catalog, t: &RawTable, diags: &mut Vec<Diagnostic>) -> TypedTable {
+    wide_only_sections(t, diags);
     let mut long_rows = Vec::new();
     let idx: Vec<Option<usize>> = LONG_COLUMNS.iter().map(|c| t.col_index(c)).collect();
     let mut ok = true;
