@@ -256,6 +256,10 @@ fn validate_wide(cat: &Catalog, t: &RawTable, diags: &mut Vec<Diagnostic>) -> Op
         }
         listed[index] = true;
         if cs.skip {
+            if let Some(sr) = &cs.series {
+                let (l, c) = t.mpos(sr.span());
+                diags.push(Diagnostic::error(mfile, l, c, kind::MANIFEST_ERROR, format!("column '{}' is skipped (skip = true) but names a series: enter it or skip it", cs.name.get_ref())));
+            }
             skipped.push((index, cs.name.get_ref().clone()));
             continue;
         }
@@ -303,6 +307,11 @@ fn validate_wide(cat: &Catalog, t: &RawTable, diags: &mut Vec<Diagnostic>) -> Op
             }
         };
         let category_from = match &cs.category_from {
+            Some(cf) if !cf.get_ref().is_empty() && !cs.category.is_empty() => {
+                let (l, c) = t.mpos(cf.span());
+                diags.push(Diagnostic::error(mfile, l, c, kind::MANIFEST_ERROR, format!("column '{}': set category or category_from, not both", cs.name.get_ref())));
+                continue;
+            }
             Some(cf) if !cf.get_ref().is_empty() => match column_ref(t, cf, "category column", diags) {
                 Some(i) => Some(i),
                 None => continue,
@@ -322,9 +331,23 @@ fn validate_wide(cat: &Catalog, t: &RawTable, diags: &mut Vec<Diagnostic>) -> Op
         };
         let mut sum_of = Vec::new();
         for s in &cs.sum_of {
+            if s.get_ref() == cs.name.get_ref() {
+                let (l, c) = t.mpos(s.span());
+                diags.push(Diagnostic::error(mfile, l, c, kind::MANIFEST_ERROR, format!("column '{}' cannot be a part of its own sum", s.get_ref())));
+                continue;
+            }
             sum_of.extend(column_ref(t, s, "sum_of column", diags));
         }
         plans.push(ColumnPlan { index, name: cs.name.get_ref().clone(), series: series.get_ref().clone(), unit, category: cs.category.clone(), category_from, period, sum_of, note: cs.note.clone(), source_id });
+    }
+    // a part of a sum must be a value column: a key or skipped column would silently drop out
+    for cs in m.columns.iter().filter(|cs| !cs.skip) {
+        for part in &cs.sum_of {
+            if part.get_ref() != cs.name.get_ref() && t.col_index(part.get_ref()).is_some() && !plans.iter().any(|p| p.name == *part.get_ref()) {
+                let (l, c) = t.mpos(part.span());
+                diags.push(Diagnostic::error(mfile, l, c, kind::MANIFEST_ERROR, format!("sum_of: '{}' is not a value column of this table (a key, or skipped)", part.get_ref())));
+            }
+        }
     }
     for (i, l) in listed.iter().enumerate() {
         if !l {
