@@ -207,10 +207,21 @@ pub fn load_rules(data_dir: &Path, catalog: &crate::ingest::Catalog, diags: &mut
         if !matches!(s.method.as_str(), "preferred" | "median") {
             diags.push(err(i, "series", format!("series '{}': method '{}' is not preferred or median", s.series, s.method)));
         }
+        // a rule that would silently do something else than it says
+        if s.method == "preferred" && s.prefer.is_empty() {
+            diags.push(err(i, "series", format!("series '{}': method preferred needs a prefer list", s.series)));
+        }
+        if s.method == "median" && !s.prefer.is_empty() {
+            diags.push(err(i, "series", format!("series '{}': prefer is read only with method = \"preferred\"", s.series)));
+        }
+        if r.series[..i].iter().any(|o| o.series == s.series && o.within == s.within) {
+            diags.push(err(i, "series", format!("series '{}' has a rule{} already; this one would never apply", s.series, if s.within.is_empty() { String::new() } else { format!(" within {}", s.within) })));
+        }
     }
-    if let Some(m) = r.default_method.as_deref().filter(|m| !matches!(*m, "preferred" | "median")) {
+    if let Some(m) = r.default_method.as_deref().filter(|m| *m != "median") {
         let line = text.lines().position(|l| l.trim_start().starts_with("default_method")).map_or(1, |i| i + 1);
-        diags.push(Diagnostic::error(&rel, line, 1, kind::CONFIG_ERROR, format!("default_method '{m}' is not preferred or median")));
+        let why = if m == "preferred" { "preferred needs a prefer list, which only a [[series]] rule has" } else { "it is not median" };
+        diags.push(Diagnostic::error(&rel, line, 1, kind::CONFIG_ERROR, format!("default_method '{m}': {why}")));
     }
     (r, u)
 }

@@ -61,6 +61,9 @@ const CASES: &[Case] = &[
     Case { name: "a sum over a key column", file: "tables/demo/stocks.toml", content: b"title = \"Demo stocks on 1 January\"\nlocation = \"Table 1\"\nunit = \"persons\"\nkeys = [\"year\"]\nmissing = [\"\", \"-\"]\n\n[period]\ncolumn = \"year\"\nkind = \"jan1\"\n\n[[columns]]\nname = \"camps\"\nseries = \"camps.population\"\n\n[[columns]]\nname = \"colonies\"\nseries = \"colonies.population\"\n\n[[columns]]\nname = \"total\"\nseries = \"gulag.population\"\nsum_of = [\"camps\", \"year\"]\n\n[[columns]]\nname = \"share\"\nseries = \"camps.counterrevolutionaries_share\"\nunit = \"percent\"\n", kind: "manifest-error", at: "data/tables/demo/stocks.toml:22:20" },
     Case { name: "a category and a category column", file: "tables/demo/gender.toml", content: b"title = \"Demo gender\"\nlocation = \"Table 3\"\nunit = \"percent\"\nkeys = [\"gender\"]\nshares_sum_to_100 = true\n\n[[columns]]\nname = \"1939\"\nseries = \"camps.share_by_gender\"\ncategory_from = \"gender\"\ncategory = \"men\"\nperiod = \"1939-01-01\"\n", kind: "manifest-error", at: "data/tables/demo/gender.toml:10:17" },
     Case { name: "a skipped column with a series", file: "tables/demo/stocks.toml", content: b"title = \"Demo stocks on 1 January\"\nlocation = \"Table 1\"\nunit = \"persons\"\nkeys = [\"year\"]\nmissing = [\"\", \"-\"]\n\n[period]\ncolumn = \"year\"\nkind = \"jan1\"\n\n[[columns]]\nname = \"camps\"\nseries = \"camps.population\"\n\n[[columns]]\nname = \"colonies\"\nseries = \"colonies.population\"\nskip = true\n\n[[columns]]\nname = \"total\"\nseries = \"gulag.population\"\nsum_of = [\"camps\", \"colonies\"]\n\n[[columns]]\nname = \"share\"\nseries = \"camps.counterrevolutionaries_share\"\nunit = \"percent\"\n", kind: "manifest-error", at: "data/tables/demo/stocks.toml:17:10" },
+    Case { name: "a preferred rule without a prefer list", file: "reconcile.toml", content: b"default_method = \"median\"\n\n[[series]]\nseries = \"camps.population\"\nmethod = \"preferred\"\n", kind: "config-error", at: "data/reconcile.toml:3:1" },
+    Case { name: "a prefer list on a median rule", file: "reconcile.toml", content: b"default_method = \"median\"\n\n[[series]]\nseries = \"camps.population\"\nmethod = \"median\"\nprefer = [\"demo\"]\n", kind: "config-error", at: "data/reconcile.toml:3:1" },
+    Case { name: "a second rule for the same series and span", file: "reconcile.toml", content: b"default_method = \"median\"\n\n[[series]]\nseries = \"camps.population\"\nmethod = \"median\"\n\n[[series]]\nseries = \"camps.population\"\nmethod = \"preferred\"\nprefer = [\"demo\"]\n", kind: "config-error", at: "data/reconcile.toml:7:1" },
 ];
 
 #[test]
@@ -246,7 +249,7 @@ fn diagnostics_name_files_from_the_data_folder_given() {
     let o = w.run(&["validate", "--data", "mydata"]);
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
-    for want in ["mydata/reconcile.toml:1:1: error[config-error]: default_method 'mean' is not preferred or median", "mydata/claims.csv:2:3: error[unknown-source]", "mydata/coverage.toml:1:1: error[config-error]", "mydata/tables/demo/deaths.csv:2:2: error[not-a-number]"] {
+    for want in ["mydata/reconcile.toml:1:1: error[config-error]: default_method 'mean': it is not median", "mydata/claims.csv:2:3: error[unknown-source]", "mydata/coverage.toml:1:1: error[config-error]", "mydata/tables/demo/deaths.csv:2:2: error[not-a-number]"] {
         assert!(err.lines().any(|l| l.starts_with(want)), "{want}:\n{err}");
     }
     assert!(!err.lines().any(|l| l.starts_with("data/")), "{err}");
