@@ -185,6 +185,12 @@ pub fn load_rules(data_dir: &Path, catalog: &crate::ingest::Catalog, diags: &mut
     }
     let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
     for (i, w) in r.witnesses.iter().enumerate() {
+        if w.sources.is_empty() || w.document.trim().is_empty() {
+            diags.push(err(i, "witnesses", "a witness group needs the document it witnesses and its sources".to_string()));
+        }
+        if r.witnesses[..i].iter().any(|o| o.document == w.document) {
+            diags.push(err(i, "witnesses", format!("document '{}' has a witness group already: one group per document", w.document)));
+        }
         for src in &w.sources {
             if !known(src) {
                 diags.push(at(i, "witnesses", kind::UNKNOWN_SOURCE, format!("witnesses '{}': source '{src}' is not in sources.csv", w.document)));

@@ -64,6 +64,8 @@ const CASES: &[Case] = &[
     Case { name: "a preferred rule without a prefer list", file: "reconcile.toml", content: b"default_method = \"median\"\n\n[[series]]\nseries = \"camps.population\"\nmethod = \"preferred\"\n", kind: "config-error", at: "data/reconcile.toml:3:1" },
     Case { name: "a prefer list on a median rule", file: "reconcile.toml", content: b"default_method = \"median\"\n\n[[series]]\nseries = \"camps.population\"\nmethod = \"median\"\nprefer = [\"demo\"]\n", kind: "config-error", at: "data/reconcile.toml:3:1" },
     Case { name: "a second rule for the same series and span", file: "reconcile.toml", content: b"default_method = \"median\"\n\n[[series]]\nseries = \"camps.population\"\nmethod = \"median\"\n\n[[series]]\nseries = \"camps.population\"\nmethod = \"preferred\"\nprefer = [\"demo\"]\n", kind: "config-error", at: "data/reconcile.toml:7:1" },
+    Case { name: "a witness group without sources", file: "reconcile.toml", content: b"default_method = \"median\"\n\n[[witnesses]]\ndocument = \"D\"\nsources = []\n", kind: "config-error", at: "data/reconcile.toml:3:1" },
+    Case { name: "two witness groups for one document", file: "reconcile.toml", content: b"default_method = \"median\"\n\n[[witnesses]]\ndocument = \"D\"\nsources = [\"demo\"]\n\n[[witnesses]]\ndocument = \"D\"\nsources = [\"demo2\"]\n", kind: "config-error", at: "data/reconcile.toml:7:1" },
 ];
 
 #[test]
