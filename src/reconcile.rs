@@ -321,23 +321,37 @@ impl Rules {
 
 /// Half a unit of the printed precision, used to tell rounding from conflict. A figure whose note
 /// marks it as approximate ("about", "some", "around", "nearly", "roughly", "approximate") and
-/// that ends in k zeros is taken as rounded to 10^k; every other figure is exact to its printed
-/// decimals.
+/// that ends in k zeros is taken as rounded to 10^k. A figure whose note says it is printed in
+/// thousands or millions ("printed as 223,6 thousand", "'352 tys.'", "'2,3 millones'") is rounded
+/// to its last printed digit: 10^k for its k final zeros, at most 10^3 in thousands and 10^6 in
+/// millions (2,550 thousand is rounded to a thousand, not to ten thousand). Every other figure is
+/// exact to its printed decimals.
 pub fn half_unit(o: &Observation) -> f64 {
     if o.decimals > 0 {
         return o.rounding();
     }
     let n = o.note.to_lowercase();
     let approx = ["approximate", "about", "around", "some ", "nearly", "roughly", "rounded"].iter().any(|w| n.contains(w));
-    if !approx {
+    // the largest power of ten the printed scale allows: thousands, else millions
+    const THOUSANDS: [&str; 6] = ["thousand", "tys.", "тыс", "tausend", "mil ", "mille"];
+    const MILLIONS: [&str; 8] = ["million", "mln", "млн", "miljoon", "millon", "milion", "mio.", "milioni"];
+    let scale = if THOUSANDS.iter().any(|w| n.contains(w)) {
+        Some(3)
+    } else if MILLIONS.iter().any(|w| n.contains(w)) {
+        Some(6)
+    } else {
+        None
+    };
+    if !approx && scale.is_none() {
         return 0.5;
     }
+    let cap = scale.unwrap_or(6);
     let mut v = o.value.abs().round() as i64;
     if v == 0 {
         return 0.5;
     }
     let mut k = 0;
-    while v % 10 == 0 && k < 6 {
+    while v % 10 == 0 && k < cap {
         v /= 10;
         k += 1;
     }

@@ -130,6 +130,21 @@ fn counts_are_exact_and_percents_rounded() {
     assert!(r.contains(",11.45,12.50,percent,"), "a whole percent 12 reaches 12.5: {r}");
 }
 
+/// A figure printed in thousands ("1,2 thousand") is rounded to its last printed digit: an exact
+/// count within that rounding agrees with it, and the range spans the rounding.
+#[test]
+fn figures_printed_in_thousands_are_rounded() {
+    let w = Work::new();
+    w.write("tables/demo/stocks.csv", b"year,camps,colonies,total,share\n1938,1000,500,1500,10.5\n1939,1234,600,1834,12.0\n1940,1300,700,2000,11.5\n");
+    w.write("tables/demo2/text.csv", b"series,period_start,period_end,category,value,unit,location,note\ncamps.population,1939-01-01,1939-01-01,,1200,persons,p. 5,\"printed as 1,2 thousand\"\n");
+    let o = w.run(&["export", "--out", "x", "--format", "csv"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let rec = std::fs::read_to_string(w.path("x/reconciled.csv")).unwrap();
+    let r = rec.lines().find(|l| l.starts_with("camps.population,1939-01-01,")).unwrap_or_else(|| panic!("{rec}"));
+    assert!(!r.contains("conflict"), "1,234 lies within 1,2 thousand: {r}");
+    assert!(r.contains(",1150,1250,persons,"), "{r}");
+}
+
 #[test]
 fn failed_run_leaves_earlier_outputs_intact() {
     let w = Work::new();
