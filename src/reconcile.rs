@@ -333,7 +333,7 @@ pub fn half_unit(o: &Observation) -> f64 {
     let n = o.note.to_lowercase();
     let approx = ["approximate", "about", "around", "some ", "nearly", "roughly", "rounded"].iter().any(|w| n.contains(w));
     // the largest power of ten the printed scale allows: thousands, else millions
-    const THOUSANDS: [&str; 6] = ["thousand", "tys.", "тыс", "tausend", "mil ", "mille"];
+    const THOUSANDS: [&str; 4] = ["thousand", "tys.", "тыс", "tausend"];
     const MILLIONS: [&str; 8] = ["million", "mln", "млн", "miljoon", "millon", "milion", "mio.", "milioni"];
     let scale = if THOUSANDS.iter().any(|w| n.contains(w)) {
         Some(3)
