@@ -377,6 +377,12 @@ pub fn load(data_dir: &std::path::Path, cat: &crate::ingest::Catalog, diags: &mu
         if !cat.sources.contains_key(&cell(2)) {
             diags.push(Diagnostic::error(rel, r.line, ix(2) + 1, kind::UNKNOWN_SOURCE, format!("claim {id}: source '{}' is not in sources.csv", cell(2))));
         }
+        // a published total says what it counts and where it was printed
+        for (k, what) in [(1, "statement (what the figure counts)"), (3, "location (where it was printed)")] {
+            if cell(k).is_empty() {
+                diags.push(Diagnostic::error(rel, r.line, ix(k) + 1, kind::MISSING_CELL, format!("claim {id}: a {what} is needed")));
+            }
+        }
         let expr = match parse(&cell(4)) {
             Ok(e) => e,
             Err(e) => {
@@ -394,7 +400,7 @@ pub fn load(data_dir: &std::path::Path, cat: &crate::ingest::Catalog, diags: &mu
         };
         let tt = cell(6);
         let Some(tolerance) = parse_tolerance(&tt, expected) else {
-            diags.push(Diagnostic::error(rel, r.line, ix(6) + 1, kind::NOT_A_NUMBER, format!("claim {id}: tolerance '{tt}' is not a number or percent")));
+            diags.push(Diagnostic::error(rel, r.line, ix(6) + 1, kind::NOT_A_NUMBER, format!("claim {id}: tolerance '{tt}' is not a figure or a percent of at least zero")));
             continue;
         };
         out.push(Claim { line: r.line, id, statement: cell(1), source_id: cell(2), location: cell(3), expression: cell(4), expr, expected, expected_decimals, tolerance, tolerance_text: tt, explanation: cell(7) });
@@ -404,11 +410,13 @@ pub fn load(data_dir: &std::path::Path, cat: &crate::ingest::Catalog, diags: &mu
 
 /// A tolerance as written in the registry: an absolute figure, or a percent of the expected value
 /// (`0.5%`).
+/// A negative tolerance is none: no difference would ever be inside it.
 pub fn parse_tolerance(t: &str, expected: f64) -> Option<f64> {
-    match t.trim().strip_suffix('%') {
+    let v = match t.trim().strip_suffix('%') {
         Some(p) => crate::model::parse_figure(p).map(|(v, _)| expected.abs() * v / 100.0),
         None => crate::model::parse_figure(t).map(|(v, _)| v),
-    }
+    };
+    v.filter(|v| *v >= 0.0)
 }
 
 /// What is wrong with an expression's calls, as (diagnostic kind, message): a series or source the

@@ -725,8 +725,10 @@ pub fn load_claims(data: &Path) -> Result<Vec<RegisterClaim>> {
         if patterns.is_empty() {
             diags.push(Diagnostic::error(&rel, line, col(4), kind::MISSING_CELL, "name_patterns: at least one fragment of a camp name is needed"));
         }
-        if cell(0).is_empty() {
-            diags.push(Diagnostic::error(&rel, line, col(0), kind::MISSING_CELL, "a claim needs an id"));
+        for (k, what) in [(0, "an id"), (1, "a statement (what the figure counts)"), (3, "a location (where it was printed)")] {
+            if cell(k).is_empty() {
+                diags.push(Diagnostic::error(&rel, line, col(k), kind::MISSING_CELL, format!("a claim needs {what}")));
+            }
         }
         if let (Some(date), Some(more_than), Some(value)) = (date, more_than, value) {
             out.push(RegisterClaim { line, source_column: col(2), id: cell(0), statement: cell(1), source_id: cell(2), location: cell(3), patterns, date, more_than, value });

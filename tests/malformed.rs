@@ -66,6 +66,9 @@ const CASES: &[Case] = &[
     Case { name: "a second rule for the same series and span", file: "reconcile.toml", content: b"default_method = \"median\"\n\n[[series]]\nseries = \"camps.population\"\nmethod = \"median\"\n\n[[series]]\nseries = \"camps.population\"\nmethod = \"preferred\"\nprefer = [\"demo\"]\n", kind: "config-error", at: "data/reconcile.toml:7:1" },
     Case { name: "a witness group without sources", file: "reconcile.toml", content: b"default_method = \"median\"\n\n[[witnesses]]\ndocument = \"D\"\nsources = []\n", kind: "config-error", at: "data/reconcile.toml:3:1" },
     Case { name: "two witness groups for one document", file: "reconcile.toml", content: b"default_method = \"median\"\n\n[[witnesses]]\ndocument = \"D\"\nsources = [\"demo\"]\n\n[[witnesses]]\ndocument = \"D\"\nsources = [\"demo2\"]\n", kind: "config-error", at: "data/reconcile.toml:7:1" },
+    Case { name: "a claim without a location", file: "claims.csv", content: b"id,statement,source_id,location,expression,expected,tolerance,explanation\nc1,x,demo,,\"at(camps.population, 1940-01-01)\",1300,0,\n", kind: "missing-cell", at: "data/claims.csv:2:4" },
+    Case { name: "a claim with a negative tolerance", file: "claims.csv", content: b"id,statement,source_id,location,expression,expected,tolerance,explanation\nc1,x,demo,p. 1,\"at(camps.population, 1940-01-01)\",1300,-5,\n", kind: "not-a-number", at: "data/claims.csv:2:7" },
+    Case { name: "a register claim without a location", file: "register-claims.csv", content: b"id,statement,source_id,location,name_patterns,date,comparison,value\nr1,x,demo,,bam,1939-01-01,equals,5\n", kind: "missing-cell", at: "data/register-claims.csv:2:4" },
 ];
 
 #[test]

@@ -37,7 +37,7 @@ pub fn run(a: &Args) -> Result<i32> {
         None => None,
         Some(t) => {
             let (value, decimals) = crate::model::parse_figure(&without_grouping(t.trim())).ok_or_else(|| Error::Usage(format!("--expected '{t}' is not a number (digits, optional '-', thousands commas and '.')")))?;
-            let tolerance = crate::claims::parse_tolerance(&a.tolerance, value).ok_or_else(|| Error::Usage(format!("--tolerance '{}' is not a number or percent", a.tolerance)))?;
+            let tolerance = crate::claims::parse_tolerance(&a.tolerance, value).ok_or_else(|| Error::Usage(format!("--tolerance '{}' is not a figure or a percent of at least zero", a.tolerance)))?;
             Some(Expected { value, decimals, tolerance, tolerance_text: a.tolerance.trim().to_string() })
         }
     };
