@@ -312,6 +312,10 @@ fn read_keyed_csv(path: &Path, rel: &str, required: &[&str], diags: &mut Vec<Dia
         .collect()
 }
 
+/// The kinds of `series.csv`: a count at an instant, a count over an interval, shares by category,
+/// a change against an earlier period, a published estimate.
+pub const SERIES_KINDS: &[&str] = &["stock", "flow", "composition", "change", "estimate"];
+
 pub fn load(data_dir: &Path, diags: &mut Vec<Diagnostic>) -> Catalog {
     let mut cat = Catalog { data_dir: data_dir.to_path_buf(), ..Default::default() };
 
@@ -358,6 +362,13 @@ pub fn load(data_dir: &Path, diags: &mut Vec<Diagnostic>) -> Catalog {
         if cat.series.contains_key(&name) {
             diags.push(Diagnostic::error(&vrel, line, 1, kind::DUPLICATE_KEY, format!("series '{name}' is listed twice")));
             continue;
+        }
+        // the kind decides checks (a flow runs over an interval): a typo would switch them off
+        if !SERIES_KINDS.contains(&m["kind"].as_str()) {
+            diags.push(Diagnostic::error(&vrel, line, 3, kind::CSV_ERROR, format!("series '{name}': kind '{}' is not one of {}", m["kind"], SERIES_KINDS.join(", "))));
+        }
+        if m["description"].is_empty() {
+            diags.push(Diagnostic::error(&vrel, line, 4, kind::MISSING_CELL, format!("series '{name}' needs a description: what it counts")));
         }
         cat.series.insert(name.clone(), SeriesDef { series: name, unit, kind: m["kind"].clone(), description: m["description"].clone() });
     }

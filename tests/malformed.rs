@@ -69,6 +69,8 @@ const CASES: &[Case] = &[
     Case { name: "a claim without a location", file: "claims.csv", content: b"id,statement,source_id,location,expression,expected,tolerance,explanation\nc1,x,demo,,\"at(camps.population, 1940-01-01)\",1300,0,\n", kind: "missing-cell", at: "data/claims.csv:2:4" },
     Case { name: "a claim with a negative tolerance", file: "claims.csv", content: b"id,statement,source_id,location,expression,expected,tolerance,explanation\nc1,x,demo,p. 1,\"at(camps.population, 1940-01-01)\",1300,-5,\n", kind: "not-a-number", at: "data/claims.csv:2:7" },
     Case { name: "a register claim without a location", file: "register-claims.csv", content: b"id,statement,source_id,location,name_patterns,date,comparison,value\nr1,x,demo,,bam,1939-01-01,equals,5\n", kind: "missing-cell", at: "data/register-claims.csv:2:4" },
+    Case { name: "a series kind with a typo", file: "series.csv", content: b"series,unit,kind,description\ncamps.population,persons,stock,camps\ncolonies.population,persons,stock,colonies\ngulag.population,persons,stock,camps + colonies\ncamps.counterrevolutionaries_share,percent,stock,share\ncamps.deaths,persons,flwo,deaths\ngulag.deaths,persons,flow,deaths\ncamps.share_by_gender,percent,composition,gender\n", kind: "csv-error", at: "data/series.csv:6:3" },
+    Case { name: "a series without a description", file: "series.csv", content: b"series,unit,kind,description\ncamps.population,persons,stock,camps\ncolonies.population,persons,stock,colonies\ngulag.population,persons,stock,camps + colonies\ncamps.counterrevolutionaries_share,percent,stock,share\ncamps.deaths,persons,flow,\ngulag.deaths,persons,flow,deaths\ncamps.share_by_gender,percent,composition,gender\n", kind: "missing-cell", at: "data/series.csv:6:4" },
 ];
 
 #[test]
