@@ -333,6 +333,10 @@ pub fn load(data_dir: &Path, diags: &mut Vec<Diagnostic>) -> Catalog {
         if !SOURCE_KINDS.contains(&g("kind").as_str()) {
             diags.push(Diagnostic::error(&srel, line, 4, kind::CSV_ERROR, format!("kind '{}' is not one of {}", g("kind"), SOURCE_KINDS.join(", "))));
         }
+        let year = g("year");
+        if !year.is_empty() && !(year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit())) {
+            diags.push(Diagnostic::error(&srel, line, 3, kind::CSV_ERROR, format!("source '{id}': year '{year}' is not a year (four digits) or empty")));
+        }
         if g("citation").is_empty() {
             diags.push(Diagnostic::error(&srel, line, 2, kind::MISSING_CELL, format!("source '{id}' has no citation")));
         }
