@@ -334,7 +334,8 @@ pub fn load(data_dir: &Path, diags: &mut Vec<Diagnostic>) -> Catalog {
             diags.push(Diagnostic::error(&srel, line, 4, kind::CSV_ERROR, format!("kind '{}' is not one of {}", g("kind"), SOURCE_KINDS.join(", "))));
         }
         let year = g("year");
-        if !year.is_empty() && !(year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit())) {
+        let four_digits = year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit());
+        if !year.is_empty() && !four_digits {
             diags.push(Diagnostic::error(&srel, line, 3, kind::CSV_ERROR, format!("source '{id}': year '{year}' is not a year (four digits) or empty")));
         }
         if g("citation").is_empty() {
@@ -379,8 +380,20 @@ pub fn load(data_dir: &Path, diags: &mut Vec<Diagnostic>) -> Catalog {
 
     // Tables: data/tables/<source_id>/<table_id>.{csv,toml}
     let tdir = data_dir.join("tables");
+    // a file that is not where a table goes would be silently left out (dotfiles are ignored)
+    let hidden = |p: &Path| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.'));
+    let stray = |p: &Path, diags: &mut Vec<Diagnostic>| {
+        diags.push(Diagnostic::error(&rel_path(data_dir, p), 1, 1, kind::CSV_ERROR, "not a table: a source's folder under tables/ holds only <table>.csv files and their <table>.toml manifests"));
+    };
     let mut dirs: Vec<PathBuf> = match std::fs::read_dir(&tdir) {
-        Ok(rd) => rd.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.is_dir()).collect(),
+        Ok(rd) => {
+            let mut all: Vec<PathBuf> = rd.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| !hidden(p)).collect();
+            all.sort();
+            for p in all.iter().filter(|p| !p.is_dir()) {
+                stray(p, diags);
+            }
+            all.into_iter().filter(|p| p.is_dir()).collect()
+        }
         Err(_) => {
             diags.push(Diagnostic::error(&rel_path(data_dir, &tdir), 1, 1, kind::MISSING_FILE, "no tables folder"));
             vec![]
@@ -389,8 +402,11 @@ pub fn load(data_dir: &Path, diags: &mut Vec<Diagnostic>) -> Catalog {
     dirs.sort();
     for dir in dirs {
         let source_id = dir.file_name().unwrap_or_default().to_string_lossy().to_string();
-        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir).map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.path()).collect()).unwrap_or_default();
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir).map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| !hidden(p)).collect()).unwrap_or_default();
         files.sort();
+        for p in files.iter().filter(|p| p.is_dir() || !matches!(p.extension().and_then(|e| e.to_str()), Some("csv") | Some("toml"))) {
+            stray(p, diags);
+        }
         let stems: BTreeSet<String> = files
             .iter()
             .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("csv") | Some("toml")))
