@@ -226,20 +226,7 @@ pub fn evaluate_expression(text: &str, expr: &Expr, rec: &[Reconciled], obs: &[O
 /// Text report of an evaluation, for people.
 pub fn render_evaluation(ev: &Evaluation) -> String {
     let dec = ev.expected.as_ref().map(|e| e.decimals).unwrap_or(2);
-    // thousands grouped, decimals only where the number has them: 1,057,031 and 1,162,734.10
-    let num = |v: f64, dec: usize| {
-        if !v.is_finite() {
-            fmt_bound(v, dec)
-        } else if dec == 0 || (v - v.round()).abs() < 1e-9 {
-            fmt_thousands(v)
-        } else {
-            let s = fmt_num(v, dec);
-            let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
-            let int: f64 = int.parse().unwrap_or(v.trunc());
-            let sign = if v < 0.0 && int == 0.0 { "-" } else { "" };
-            format!("{sign}{}.{frac}", fmt_thousands(int))
-        }
-    };
+    let num = crate::model::fmt_grouped;
     // the ends keep a half unit of the value's decimals (4.75 to 4.85 around 4.8)
     let rd = crate::model::range_decimals(Unit::Percent, ev.iv.low, ev.iv.high, dec);
     let mut s = format!("{} = {}  (range {} to {})\n", ev.expression, num(ev.iv.value, dec), num(ev.iv.low, rd), num(ev.iv.high, rd));

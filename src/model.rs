@@ -219,7 +219,6 @@ impl Observation {
     }
 }
 
-/// Fixed formatting of a number with `decimals` places; never `-0`.
 /// The decimals that show a range's ends as they are: the value's own, or one more for a percent or
 /// a rate whose ends lie half a printed unit away (22.7 percent is 22.65 to 22.75, not "22.6 to
 /// 22.8"; 4.8 and 4.81 give 4.75 to 4.85, not "4.8 to 4.8"). Counts stay whole, and ends that are
@@ -238,6 +237,7 @@ pub fn range_decimals(unit: Unit, low: f64, high: f64, decimals: usize) -> usize
     }
 }
 
+/// Fixed formatting of a number with `decimals` places; never `-0`.
 pub fn fmt_num(v: f64, decimals: usize) -> String {
     let s = format!("{:.*}", decimals, v);
     if s.starts_with('-') && s[1..].chars().all(|c| c == '0' || c == '.') {
@@ -273,6 +273,22 @@ pub fn fmt_thousands(v: f64) -> String {
     }
 }
 
+/// A number for people to read: thousands grouped, and `decimals` places only where the number
+/// has a fraction (1,057,031 but 1,162,734.10); unbounded ends as "unbounded".
+pub fn fmt_grouped(v: f64, decimals: usize) -> String {
+    if v.is_infinite() {
+        return "unbounded".to_string();
+    }
+    if decimals == 0 || (v - v.round()).abs() < 1e-9 {
+        return fmt_thousands(v);
+    }
+    let s = fmt_num(v, decimals);
+    let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
+    let sign = if int.starts_with('-') { "-" } else { "" };
+    let digits: f64 = int.trim_start_matches('-').parse().unwrap_or(0.0);
+    format!("{sign}{}.{frac}", fmt_thousands(digits))
+}
+
 /// Parse a printed figure: optional '-', digits, optional '.' and digits. Returns value and decimals.
 pub fn parse_figure(s: &str) -> Option<(f64, usize)> {
     let t = s.trim();
@@ -298,6 +314,14 @@ pub fn parse_figure(s: &str) -> Option<(f64, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[test]
+    fn grouped_numbers() {
+        assert_eq!(fmt_grouped(1057031.0, 2), "1,057,031");
+        assert_eq!(fmt_grouped(1162734.1, 2), "1,162,734.10");
+        assert_eq!(fmt_grouped(-1234.5, 1), "-1,234.5");
+        assert_eq!(fmt_grouped(-0.23, 2), "-0.23");
+        assert_eq!(fmt_grouped(f64::NEG_INFINITY, 0), "unbounded");
+    }
     #[test]
     fn range_ends_keep_their_half_units() {
         let pc = Unit::Percent;
