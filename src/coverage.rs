@@ -60,6 +60,11 @@ pub fn load(data_dir: &Path, catalog: &Catalog, diags: &mut Vec<Diagnostic>) -> 
             bad(format!("coverage target {}: dated must be \"1 January\", \"31 December\" or \"year\", not '{}'", t.series, t.dated));
         } else if t.from > t.to {
             bad(format!("coverage target {}: from {} is after to {}", t.series, t.from, t.to));
+        } else if t.from < 1800 || t.to > 2100 {
+            bad(format!("coverage target {}: years {}-{} lie outside 1800-2100", t.series, t.from, t.to));
+        } else if catalog.series.get(&t.series).is_some_and(|d| (d.kind == "flow") != (t.dated == "year")) {
+            let k = &catalog.series[&t.series].kind;
+            bad(format!("coverage target {}: a {k} is dated {}, but \"year\" is for flows and \"1 January\" or \"31 December\" for stocks", t.series, t.dated));
         } else {
             ok.push(t);
         }

@@ -94,7 +94,25 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
 /// problems later). A missing file gives the default; a syntax error becomes a config-error at
 /// its line and column in `rel`, and the default.
 pub fn read_toml<T: for<'de> serde::Deserialize<'de> + Default>(path: &std::path::Path, rel: &str, diags: &mut Vec<Diagnostic>) -> (T, String) {
-    let Ok(text) = std::fs::read_to_string(path) else { return (T::default(), String::new()) };
+    // a missing file means the defaults; a file that cannot be read (not UTF-8, say) is an error,
+    // never silently the defaults
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (T::default(), String::new()),
+        Err(e) => {
+            diags.push(Diagnostic::error(rel, 1, 1, kind::MISSING_FILE, format!("cannot read: {e}")));
+            return (T::default(), String::new());
+        }
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let ok = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let (l, c) = line_col(&String::from_utf8_lossy(ok), ok.len());
+            diags.push(Diagnostic::error(rel, l, c, kind::INVALID_UTF8, "the file is not valid UTF-8 here"));
+            return (T::default(), String::new());
+        }
+    };
     match toml::from_str::<T>(&text) {
         Ok(v) => (v, text),
         Err(e) => {

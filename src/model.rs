@@ -40,12 +40,13 @@ impl Date {
         if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
             return None;
         }
+        // digits only: "1939-+1-+1" is no date, although "+1" parses as a number
+        if !b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit()) {
+            return None;
+        }
         let y = s[0..4].parse().ok()?;
         let m = s[5..7].parse().ok()?;
         let d = s[8..10].parse().ok()?;
-        if !s[0..4].bytes().all(|c| c.is_ascii_digit()) {
-            return None;
-        }
         Date::new(y, m, d)
     }
     /// Fractional year, for plotting.
@@ -308,12 +309,25 @@ pub fn parse_figure(s: &str) -> Option<(f64, usize)> {
         Some(_) => return None,
         None => 0,
     };
-    t.parse::<f64>().ok().map(|v| (v, decimals))
+    // no figure of this field has more than 15 digits: a longer one is a slip (and beyond 2^53 it
+    // would not even be stored exactly; beyond f64 it would become infinite)
+    if int.trim_start_matches('0').len() + decimals > 15 {
+        return None;
+    }
+    t.parse::<f64>().ok().filter(|v| v.is_finite()).map(|v| (v, decimals))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[test]
+    fn no_figure_or_date_out_of_bounds() {
+        assert_eq!(parse_figure(&"9".repeat(310)), None);
+        assert_eq!(parse_figure("99999999999999999999"), None);
+        assert_eq!(parse_figure("999999999999999"), Some((999999999999999.0, 0)));
+        assert_eq!(Date::parse("1939-+1-+1"), None);
+        assert_eq!(Date::parse("1939-01-01").map(|d| d.to_string()), Some("1939-01-01".to_string()));
+    }
     #[test]
     fn grouped_numbers() {
         assert_eq!(fmt_grouped(1057031.0, 2), "1,057,031");

@@ -107,6 +107,7 @@ pub struct Config {
 pub fn load_config(data_dir: &Path, catalog: &Catalog, obs: &[Observation], diags: &mut Vec<Diagnostic>) -> Config {
     let (rules, uncertainty) = crate::reconcile::load_rules(data_dir, catalog, diags);
     diags.extend(crate::reconcile::unmatched_rules(data_dir, &rules, obs));
+    diags.extend(crate::reconcile::unmatched_uncertainty(data_dir, &uncertainty, obs));
     let claims = crate::claims::load(data_dir, catalog, diags);
     let coverage = crate::coverage::load(data_dir, catalog, diags);
     Config { rules, uncertainty, claims, coverage }

@@ -115,6 +115,9 @@ pub struct UncertaintyRule {
     pub high_rel: f64,
     pub rationale: String,
     pub citation: String,
+    /// The line of the rule's `[[rule]]` header (set when read).
+    #[serde(skip)]
+    pub line: usize,
 }
 
 impl UncertaintyRule {
@@ -138,9 +141,12 @@ pub fn load_rules(data_dir: &Path, catalog: &crate::ingest::Catalog, diags: &mut
     for (i, s) in r.series.iter_mut().enumerate() {
         s.line = nth_table_line(&text, "series", i);
     }
-    let (u, utext): (Uncertainty, String) = read_toml(&upath, &urel, diags);
+    let (mut u, utext): (Uncertainty, String) = read_toml(&upath, &urel, diags);
+    for (i, x) in u.rule.iter_mut().enumerate() {
+        x.line = nth_table_line(&utext, "rule", i);
+    }
     for (i, x) in u.rule.iter().enumerate() {
-        let line = nth_table_line(&utext, "rule", i);
+        let line = x.line;
         let mut bad = |k: &'static str, msg: String| diags.push(Diagnostic::error(&urel, line, 1, k, format!("uncertainty rule '{}': {msg}", x.id)));
         if !catalog.series_known(&x.series) {
             bad(kind::UNKNOWN_SERIES, format!("series '{}' is not in series.csv", x.series));
@@ -150,8 +156,18 @@ pub fn load_rules(data_dir: &Path, catalog: &crate::ingest::Catalog, diags: &mut
                 bad(kind::CONFIG_ERROR, format!("from {a} is after to {b}"));
             }
         }
-        if !(0.0..1.0).contains(&x.low_rel) || x.high_rel < 0.0 || x.low_add < 0.0 || x.high_add < 0.0 {
-            bad(kind::CONFIG_ERROR, "a rule widens a range: low_rel must be at least 0 and below 1, high_rel, low_add and high_add at least 0".to_string());
+        let amounts = [x.low_rel, x.high_rel, x.low_add, x.high_add];
+        if !(0.0..1.0).contains(&x.low_rel) || !(0.0..=10.0).contains(&x.high_rel) || !amounts.iter().all(|a| a.is_finite() && *a >= 0.0) {
+            bad(kind::CONFIG_ERROR, "a rule widens a range: low_rel must be at least 0 and below 1, high_rel from 0 to 10, low_add and high_add finite and at least 0".to_string());
+        } else if amounts.iter().all(|a| *a == 0.0) {
+            bad(kind::CONFIG_ERROR, "all four amounts are 0: the rule would do nothing".to_string());
+        }
+        // one id may name one assumption over several series, but not twice over the same one
+        if u.rule[..i].iter().any(|o| o.id == x.id && o.series == x.series) {
+            bad(kind::CONFIG_ERROR, format!("another rule with this id widens {} already: it would be applied twice", x.series));
+        }
+        if x.from.is_some_and(|y| !(1800..=2100).contains(&y)) || x.to.is_some_and(|y| !(1800..=2100).contains(&y)) {
+            bad(kind::CONFIG_ERROR, "from and to are years between 1800 and 2100".to_string());
         }
         if x.id.trim().is_empty() || x.rationale.trim().is_empty() || x.citation.trim().is_empty() {
             bad(kind::CONFIG_ERROR, "id, rationale and citation are required".to_string());
@@ -235,6 +251,17 @@ pub fn load_rules(data_dir: &Path, catalog: &crate::ingest::Catalog, diags: &mut
 /// Rules that name no printed value would silently do nothing (a typo in a period or a source):
 /// an exclusion must match at least one observation, and a series rule at least one observation
 /// of its series within its span. Errors at the rule's line in reconcile.toml.
+/// Uncertainty rules that widen no reconciled row of printed values (a year typo, a span without
+/// data, a series with category rows only): errors at the rule, since they would do nothing.
+pub fn unmatched_uncertainty(data_dir: &Path, unc: &Uncertainty, obs: &[Observation]) -> Vec<Diagnostic> {
+    let rel = crate::ingest::rel_path(data_dir, &data_dir.join("uncertainty.toml"));
+    unc.rule
+        .iter()
+        .filter(|r| !obs.iter().any(|o| o.category.is_empty() && r.applies(&o.series, &o.period)))
+        .map(|r| Diagnostic::error(&rel, r.line, 1, kind::CONFIG_ERROR, format!("uncertainty rule '{}': no printed value of {} without a category lies in its span, so it would widen nothing", r.id, r.series)))
+        .collect()
+}
+
 pub fn unmatched_rules(data_dir: &Path, rules: &Rules, obs: &[Observation]) -> Vec<Diagnostic> {
     let rel = crate::ingest::rel_path(data_dir, &data_dir.join("reconcile.toml"));
     let mut out = vec![];
@@ -434,10 +461,11 @@ pub fn reconcile(obs: &[Observation], rules: &Rules, unc: &Uncertainty) -> Vec<R
         }
         let rule = rules.series_rule(&series, period);
         let method = rule.map(|r| r.method.clone()).or_else(|| rules.default_method.clone()).unwrap_or_else(|| "median".into());
-        let (value, method_name, decimals) = if method == "preferred" {
-            let prefer = rule.map(|r| r.prefer.clone()).unwrap_or_default();
-            let chosen = prefer.iter().find_map(|p| os.iter().find(|o| &o.source_id == p)).or_else(|| os.first());
-            let c = chosen.expect("group is never empty");
+        // a preferred source present gives the value; where none of them is, the median rule does
+        // (never an arbitrary first value labelled as preferred)
+        let prefer = rule.filter(|_| method == "preferred").map(|r| r.prefer.as_slice()).unwrap_or_default();
+        let chosen = prefer.iter().find_map(|p| os.iter().find(|o| &o.source_id == p));
+        let (value, method_name, decimals) = if let Some(c) = chosen {
             (c.value, format!("preferred:{}", c.source_id), c.decimals)
         } else {
             let d = os.iter().map(|o| o.decimals).max().unwrap_or(0);
@@ -458,8 +486,9 @@ pub fn reconcile(obs: &[Observation], rules: &Rules, unc: &Uncertainty) -> Vec<R
         low = low.min(value);
         high = high.max(value);
         for r in unc.rule.iter().filter(|r| category.is_empty() && r.applies(&series, &period)) {
-            low = low * (1.0 - r.low_rel) - r.low_add;
-            high = high * (1.0 + r.high_rel) + r.high_add;
+            // relative to the size of each end, so that a negative end (a change) widens too
+            low = if low >= 0.0 { low * (1.0 - r.low_rel) } else { low * (1.0 + r.low_rel) } - r.low_add;
+            high = if high >= 0.0 { high * (1.0 + r.high_rel) } else { high * (1.0 - r.high_rel) } + r.high_add;
             flags.push(format!("uncertainty:{}", r.id));
         }
         let unit = os[0].unit;

@@ -145,6 +145,20 @@ fn figures_printed_in_thousands_are_rounded() {
     assert!(r.contains(",1150,1250,persons,"), "{r}");
 }
 
+/// A `preferred` rule gives the value only where a preferred source has one; elsewhere the median
+/// rule does, and the method says so (it said `preferred:demo` for a source not in the list).
+#[test]
+fn a_preferred_rule_without_a_preferred_value_falls_back_to_the_median() {
+    let w = Work::new();
+    let rules = w.read("reconcile.toml") + "\n[[series]]\nseries = \"colonies.population\"\nmethod = \"preferred\"\nprefer = [\"demo2\"]\n";
+    w.write("reconcile.toml", rules.as_bytes());
+    let o = w.run(&["export", "--out", "x", "--format", "csv"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let rec = std::fs::read_to_string(w.path("x/reconciled.csv")).unwrap();
+    let r = rec.lines().find(|l| l.starts_with("colonies.population,1939-01-01,")).unwrap_or_else(|| panic!("{rec}"));
+    assert!(r.contains(",single-document,demo,"), "{r}");
+}
+
 #[test]
 fn failed_run_leaves_earlier_outputs_intact() {
     let w = Work::new();
