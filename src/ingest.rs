@@ -301,6 +301,9 @@ fn read_keyed_csv(path: &Path, rel: &str, required: &[&str], diags: &mut Vec<Dia
             return vec![];
         }
     }
+    for (i, h) in header.iter().enumerate().filter(|(_, h)| !required.contains(&h.as_str())) {
+        diags.push(Diagnostic::error(rel, 1, i + 1, kind::CSV_ERROR, format!("column '{h}' is not one of {}: nothing would read it", required.join(", "))));
+    }
     // a row with too few or too many cells is already an error (parse_csv): skip it, so that no
     // column is read from a row that lacks it
     rows.into_iter()

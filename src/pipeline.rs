@@ -104,10 +104,14 @@ pub struct Config {
 
 /// Read the configuration; every problem becomes a diagnostic, including reconciliation rules that
 /// name no printed value (`obs`).
-pub fn load_config(data_dir: &Path, catalog: &Catalog, obs: &[Observation], diags: &mut Vec<Diagnostic>) -> Config {
+/// Rules that match no printed value are reported only when `tables_read` (no table had an error):
+/// a table with errors leaves its figures out, and its rules would be reported as unmatched too.
+pub fn load_config(data_dir: &Path, catalog: &Catalog, obs: &[Observation], tables_read: bool, diags: &mut Vec<Diagnostic>) -> Config {
     let (rules, uncertainty) = crate::reconcile::load_rules(data_dir, catalog, diags);
-    diags.extend(crate::reconcile::unmatched_rules(data_dir, &rules, obs));
-    diags.extend(crate::reconcile::unmatched_uncertainty(data_dir, &uncertainty, obs));
+    if tables_read {
+        diags.extend(crate::reconcile::unmatched_rules(data_dir, &rules, obs));
+        diags.extend(crate::reconcile::unmatched_uncertainty(data_dir, &uncertainty, obs));
+    }
     let claims = crate::claims::load(data_dir, catalog, diags);
     let coverage = crate::coverage::load(data_dir, catalog, diags);
     Config { rules, uncertainty, claims, coverage }
@@ -117,7 +121,7 @@ pub fn load_config(data_dir: &Path, catalog: &Catalog, obs: &[Observation], diag
 pub fn analyse(data_dir: &Path) -> Result<Analysis> {
     let mut loaded = load(data_dir)?;
     let mut diags = Vec::new();
-    let Config { rules, uncertainty: unc, claims, coverage } = load_config(data_dir, &loaded.catalog, &loaded.observations, &mut diags);
+    let Config { rules, uncertainty: unc, claims, coverage } = load_config(data_dir, &loaded.catalog, &loaded.observations, !loaded.has_errors(), &mut diags);
     loaded.diagnostics.extend(diags);
     loaded.diagnostics.sort();
     if loaded.has_errors() {

@@ -153,6 +153,48 @@ fn figure_cell(t: &RawTable, missing: &[String], line: usize, index: usize, colu
     v
 }
 
+/// Manifest settings that would silently do nothing, or drop figures: each an error at its place.
+fn manifest_consistency(t: &RawTable, plans: &[ColumnPlan], diags: &mut Vec<Diagnostic>) {
+    let m = &t.manifest;
+    let mfile = &t.manifest_file;
+    let err = |diags: &mut Vec<Diagnostic>, span: Option<std::ops::Range<usize>>, msg: String| {
+        let (l, c) = span.map_or((1, 1), |s| t.mpos(s));
+        diags.push(Diagnostic::error(mfile, l, c, kind::MANIFEST_ERROR, msg));
+    };
+    // a missing marker that reads as a figure would turn printed figures into gaps
+    for mk in m.missing.iter().filter(|mk| crate::model::parse_figure(mk).is_some()) {
+        err(diags, None, format!("missing marker '{mk}' is a figure: printed {mk}s would be read as gaps"));
+    }
+    if t.rows.is_empty() {
+        diags.push(Diagnostic::error(&t.csv_file, 1, 1, kind::MISSING_CELL, "the table has a header but no rows"));
+    }
+    if m.shares_sum_to_100 && !plans.iter().any(|p| p.unit == Unit::Percent) {
+        err(diags, None, "shares_sum_to_100 is set but no column is in percent".to_string());
+    }
+    for cs in &m.columns {
+        if cs.category != cs.category.trim() {
+            err(diags, Some(cs.name.span()), format!("column '{}': category '{}' has spaces around it", cs.name.get_ref(), cs.category));
+        }
+        if cs.skip && !cs.sum_of.is_empty() {
+            err(diags, Some(cs.name.span()), format!("column '{}' is skipped, so its sum_of would never be checked", cs.name.get_ref()));
+        }
+    }
+    // a row period on a total row, or for a table whose columns all have fixed periods, changes nothing;
+    // a second one for the same row would be ignored
+    let fixed = plans.iter().all(|p| matches!(p.period, PeriodRule::Fixed(_)));
+    for (i, rp) in m.row_periods.iter().enumerate() {
+        let span = || Some(rp.column.span());
+        if m.total_rows.iter().any(|tr| tr.column.get_ref() == rp.column.get_ref() && tr.label == rp.label) {
+            err(diags, span(), format!("row_periods: '{}' is a total row, whose period is the total's own", rp.label));
+        } else if fixed && !plans.is_empty() {
+            err(diags, span(), "row_periods: every column has a period of its own, so a row period would change nothing".to_string());
+        }
+        if m.row_periods[..i].iter().any(|o| o.column.get_ref() == rp.column.get_ref() && o.label == rp.label) {
+            err(diags, span(), format!("row_periods: '{}' has a row period already", rp.label));
+        }
+    }
+}
+
 /// A `[[cells]]` entry, checked: the cell (key column and label, column plan) and what it is instead.
 struct CellRule {
     key: usize,
@@ -251,7 +293,10 @@ fn validate_wide(cat: &Catalog, t: &RawTable, diags: &mut Vec<Diagnostic>) -> Op
     for cs in &m.columns {
         let (l, c) = t.mpos(cs.name.span());
         let Some(index) = column_ref(t, &cs.name, "column", diags) else { continue };
-        if listed[index] && !key_idx.contains(&index) {
+        if key_idx.contains(&index) {
+            diags.push(Diagnostic::error(mfile, l, c, kind::MANIFEST_ERROR, format!("column '{}' is a key (its labels name the rows), not a value column", cs.name.get_ref())));
+            continue;
+        } else if listed[index] {
             diags.push(Diagnostic::error(mfile, l, c, kind::MANIFEST_ERROR, format!("column '{}' is described twice", cs.name.get_ref())));
         }
         listed[index] = true;
@@ -313,7 +358,12 @@ fn validate_wide(cat: &Catalog, t: &RawTable, diags: &mut Vec<Diagnostic>) -> Op
                 continue;
             }
             Some(cf) if !cf.get_ref().is_empty() => match column_ref(t, cf, "category column", diags) {
-                Some(i) => Some(i),
+                Some(i) if key_idx.contains(&i) => Some(i),
+                Some(_) => {
+                    let (l, c) = t.mpos(cf.span());
+                    diags.push(Diagnostic::error(mfile, l, c, kind::MANIFEST_ERROR, format!("column '{}': category_from '{}' must be a key column (one of keys)", cs.name.get_ref(), cf.get_ref())));
+                    continue;
+                }
                 None => continue,
             },
             _ => None,
@@ -381,6 +431,7 @@ fn validate_wide(cat: &Catalog, t: &RawTable, diags: &mut Vec<Diagnostic>) -> Op
             }
         }
     }
+    manifest_consistency(t, &plans, diags);
     if diags.iter().filter(|d| d.is_error()).count() > n0 {
         return None; // the manifest does not describe the table: cells cannot be typed reliably
     }
@@ -410,6 +461,12 @@ fn validate_wide(cat: &Catalog, t: &RawTable, diags: &mut Vec<Diagnostic>) -> Op
         let row_override = overrides.iter().find(|(ci, label, _)| r.cells[*ci].trim() == label).map(|(_, _, p)| *p);
         for (pi, p) in plans.iter().enumerate() {
             let v = figure_cell(t, &m.missing, r.line, p.index, &p.name, &r.cells[p.index], diags);
+            // a figure whose category cell is empty would become a figure of the whole series
+            if let (Some(ci), Some(_)) = (p.category_from, v) {
+                if r.cells[ci].trim().is_empty() {
+                    diags.push(Diagnostic::error(&t.csv_file, r.line, ci + 1, kind::MISSING_CELL, format!("the category of the figure in column '{}' is empty", p.name)));
+                }
+            }
             if let Some((k, msg)) = v.and_then(|(v, _)| range_problem(v, p.unit)) {
                 diags.push(Diagnostic::error(&t.csv_file, r.line, p.index + 1, k, msg));
             }
@@ -478,6 +535,13 @@ fn validate_long(cat: &Catalog, t: &RawTable, diags: &mut Vec<Diagnostic>) -> Ty
             diags.push(Diagnostic::error(&t.csv_file, 1, 1, kind::MANIFEST_ERROR, format!("a long table needs column '{c}'")));
             ok = false;
         }
+    }
+    // another column (a `source_id`, say) would be read by nobody
+    for (i, h) in t.header.iter().enumerate().filter(|(_, h)| !LONG_COLUMNS.contains(&h.as_str())) {
+        diags.push(Diagnostic::error(&t.csv_file, 1, i + 1, kind::MANIFEST_ERROR, format!("a long table has no column '{h}': its columns are {}", LONG_COLUMNS.join(", "))));
+    }
+    if t.rows.is_empty() {
+        diags.push(Diagnostic::error(&t.csv_file, 1, 1, kind::MISSING_CELL, "the table has a header but no rows"));
     }
     if ok {
         let ix = |k: usize| idx[k].unwrap_or(0);

@@ -16,7 +16,7 @@ pub fn run(a: &Args) -> Result<i32> {
     let dir = super::data_dir(&a.data);
     let mut l = crate::pipeline::load(&dir)?;
     let mut extra = Vec::new();
-    let _ = crate::pipeline::load_config(&dir, &l.catalog, &l.observations, &mut extra);
+    let _ = crate::pipeline::load_config(&dir, &l.catalog, &l.observations, !l.has_errors(), &mut extra);
     l.diagnostics.extend(extra);
     l.diagnostics.sort();
     crate::pipeline::report(&l.diagnostics, !a.quiet);
