@@ -428,8 +428,16 @@ pub fn call_problems(e: &Expr, cat: &crate::ingest::Catalog) -> Vec<(&'static st
     for (name, args, _) in &cs {
         let by_source = name == "src" || name == "srcsum";
         let s = if by_source { &args[1] } else { &args[0] };
-        if !cat.series_known(s) && !s.starts_with("camps.death_rate") && !DERIVED_SERIES.contains(&s.as_str()) {
+        if !cat.series_known(s) && !DERIVED_SERIES.contains(&s.as_str()) {
             out.push((kind::UNKNOWN_SERIES, format!("series '{s}' is not in series.csv")));
+        }
+        // a stock is read at a date, a flow over a year or a span: the other way round finds nothing
+        let by_date = name == "at" || (name == "src" && args.get(2).is_some_and(|w| Date::parse(w).is_some()));
+        let over_years = matches!(name.as_str(), "flow" | "sum" | "srcsum");
+        match cat.series.get(s).map(|d| d.kind.as_str()) {
+            Some("flow") if by_date => out.push((kind::CLAIM_ERROR, format!("{s} is a flow, counted over a year or a span: {name}(...) at a single date finds nothing"))),
+            Some("stock") if over_years => out.push((kind::CLAIM_ERROR, format!("{s} is a stock, counted at a date: use at(...), not {name}(...)"))),
+            _ => {}
         }
         if by_source && !cat.sources.contains_key(&args[0]) {
             out.push((kind::UNKNOWN_SOURCE, format!("source '{}' is not in sources.csv", args[0])));
