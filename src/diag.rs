@@ -46,6 +46,7 @@ pub mod kind {
     // findings
     pub const TOTAL_MISMATCH: &str = "total-mismatch";
     pub const SHARES_NOT_100: &str = "shares-not-100";
+    pub const SOURCE_DIFFERS_FROM_ITSELF: &str = "source-differs-from-itself";
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]

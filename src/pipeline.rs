@@ -33,6 +33,7 @@ pub fn load(data_dir: &Path) -> Result<Loaded> {
     let tables = crate::validate::validate(&catalog, &mut diags);
     let observations = crate::tidy::melt(&tables);
     diags.extend(crate::validate::flows_over_intervals(&catalog, &observations));
+    diags.extend(crate::validate::one_source_two_values(&observations));
     // the register claims live in the data folder too: check them with the rest
     let register_claims = match crate::register::load_claims(data_dir) {
         Ok(claims) => {

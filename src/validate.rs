@@ -731,3 +731,29 @@ pub fn flows_over_intervals(cat: &Catalog, obs: &[Observation]) -> Vec<Diagnosti
         .map(|o| Diagnostic::error(&o.file, o.line, o.column, kind::BAD_PERIOD, format!("{} is a flow, counted over an interval, but this figure is dated to the single day {}", o.series, o.period.start)))
         .collect()
 }
+
+/// One source that gives two different figures for the same series, period and category (a typo
+/// in one of two rows, or two places of the source that disagree): a finding at the second figure.
+/// Reconciliation keeps the first and flags the row; a real second printing deserves its own
+/// `source_id` as a witness.
+pub fn one_source_two_values(obs: &[Observation]) -> Vec<Diagnostic> {
+    let mut first: std::collections::BTreeMap<(&str, &str, Period, &str), &Observation> = Default::default();
+    let mut out = vec![];
+    for o in obs.iter().filter(|o| o.evidence == Evidence::Printed) {
+        let key = (o.source_id.as_str(), o.series.as_str(), o.period, o.category.as_str());
+        match first.get(&key) {
+            Some(f) if (f.value - o.value).abs() > 1e-9 => out.push(Diagnostic::finding(
+                &o.file,
+                o.line,
+                o.column,
+                kind::SOURCE_DIFFERS_FROM_ITSELF,
+                format!("{} gives {} for {} {} here and {} at {}:{}", o.source_id, o.value_text(), o.series, o.period.label(), f.value_text(), f.file, f.line),
+            )),
+            Some(_) => {}
+            None => {
+                first.insert(key, o);
+            }
+        }
+    }
+    out
+}

@@ -158,6 +158,10 @@ fn totals_and_shares_that_do_not_add_up_are_findings_not_errors() {
     assert!(err.contains("data/tables/demo/deaths.csv:4:2: finding[total-mismatch]"), "{err}");
     assert!(err.contains("finding[shares-not-100]"), "{err}");
     assert!(err.contains("data/tables/demo/stocks.csv:2:4: finding[total-mismatch]"), "{err}");
+    // one source, two figures for the same quantity: a finding at the second
+    w.write("tables/demo2/text.csv", b"series,period_start,period_end,category,value,unit,location,note\ncamps.population,1939-01-01,,,1210,persons,p. 5,\ncamps.population,1939-01-01,,,1250,persons,p. 9,\n");
+    let err = stderr(&w.run(&["validate"]));
+    assert!(err.contains("data/tables/demo2/text.csv:3:5: finding[source-differs-from-itself]: demo2 gives 1250 for camps.population 1939-01-01 here and 1210 at data/tables/demo2/text.csv:2"), "{err}");
 }
 
 #[test]
