@@ -19,7 +19,7 @@ pub struct Args {
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Time N runs of import + comparison and print the timing (writes nothing)
-    #[arg(long, hide = true)]
+    #[arg(long, value_name = "N")]
     pub bench: Option<usize>,
 }
 
