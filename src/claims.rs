@@ -332,6 +332,8 @@ pub fn calls(e: &Expr, out: &mut Vec<(String, Vec<String>, usize)>) {
 #[derive(Debug, Clone)]
 pub struct Claim {
     pub line: usize,
+    /// The column of the expression cell (for diagnostics).
+    pub column: usize,
     pub id: String,
     pub statement: String,
     pub source_id: String,
@@ -344,6 +346,31 @@ pub struct Claim {
     pub tolerance: f64,
     pub tolerance_text: String,
     pub explanation: String,
+}
+
+/// A category argument that names no category of its series in the printed data (`[men]` for
+/// `men`): the claim would be merely not-evaluable, so it is an error at the claim.
+pub fn category_problems(rel: &str, claims: &[Claim], obs: &[crate::model::Observation]) -> Vec<Diagnostic> {
+    let known: std::collections::BTreeSet<(&str, &str)> = obs.iter().map(|o| (o.series.as_str(), o.category.as_str())).collect();
+    let mut out = vec![];
+    for c in claims {
+        let mut cs = vec![];
+        calls(&c.expr, &mut cs);
+        for (name, args, _) in &cs {
+            let (series, at) = match name.as_str() {
+                "at" | "flow" | "span" => (0, 2),
+                "sum" | "src" => (if name == "src" { 1 } else { 0 }, 3),
+                "srcsum" => (1, 4),
+                _ => continue,
+            };
+            let (Some(s), Some(cat)) = (args.get(series), args.get(at)) else { continue };
+            // estimates' reconciled rows are named by author, not by the printed category
+            if !cat.is_empty() && !DERIVED_SERIES.contains(&s.as_str()) && !s.starts_with("estimate.") && !known.contains(&(s.as_str(), cat.as_str())) {
+                out.push(Diagnostic::error(rel, c.line, c.column, kind::CLAIM_ERROR, format!("claim {}: {s} has no category '{cat}' in the data", c.id)));
+            }
+        }
+    }
+    out
 }
 
 pub const CLAIM_COLUMNS: &[&str] = &["id", "statement", "source_id", "location", "expression", "expected", "tolerance", "explanation"];
@@ -403,7 +430,7 @@ pub fn load(data_dir: &std::path::Path, cat: &crate::ingest::Catalog, diags: &mu
             diags.push(Diagnostic::error(rel, r.line, ix(6) + 1, kind::NOT_A_NUMBER, format!("claim {id}: tolerance '{tt}' is not a figure or a percent of at least zero")));
             continue;
         };
-        out.push(Claim { line: r.line, id, statement: cell(1), source_id: cell(2), location: cell(3), expression: cell(4), expr, expected, expected_decimals, tolerance, tolerance_text: tt, explanation: cell(7) });
+        out.push(Claim { line: r.line, column: ix(4) + 1, id, statement: cell(1), source_id: cell(2), location: cell(3), expression: cell(4), expr, expected, expected_decimals, tolerance, tolerance_text: tt, explanation: cell(7) });
     }
     out
 }

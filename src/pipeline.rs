@@ -114,6 +114,10 @@ pub fn load_config(data_dir: &Path, catalog: &Catalog, obs: &[Observation], tabl
         diags.extend(crate::reconcile::unmatched_uncertainty(data_dir, &uncertainty, obs));
     }
     let claims = crate::claims::load(data_dir, catalog, diags);
+    if tables_read {
+        let rel = crate::ingest::rel_path(data_dir, &data_dir.join("claims.csv"));
+        diags.extend(crate::claims::category_problems(&rel, &claims, obs));
+    }
     let coverage = crate::coverage::load(data_dir, catalog, diags);
     Config { rules, uncertainty, claims, coverage }
 }

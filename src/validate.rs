@@ -597,6 +597,10 @@ fn validate_long(cat: &Catalog, t: &RawTable, diags: &mut Vec<Diagnostic>) -> Ty
                                 diags.push(Diagnostic::error(&t.csv_file, r.line, ix(4) + 1, k, msg));
                             }
                         }
+                        // a quantity can fall by all of itself, not more
+                        if change && unit == Some(Unit::Percent) && v.0 < -100.0 {
+                            diags.push(Diagnostic::error(&t.csv_file, r.line, ix(4) + 1, kind::PERCENT_OUT_OF_RANGE, format!("a change of {} percent: nothing falls by more than 100 percent", v.0)));
+                        }
                         Some(v)
                     }
                     None => {

@@ -96,6 +96,7 @@ const CASES: &[Case] = &[
     Case { name: "a claim that reads a stock over a year", file: "claims.csv", content: b"id,statement,source_id,location,expression,expected,tolerance,explanation\nc1,x,demo,p. 1,\"flow(camps.population, 1938)\",1,0,\n", kind: "claim-error", at: "data/claims.csv:2:5" },
     Case { name: "a claim that reads a flow at a date", file: "claims.csv", content: b"id,statement,source_id,location,expression,expected,tolerance,explanation\nc1,x,demo,p. 1,\"at(camps.deaths, 1938-01-01)\",1,0,\n", kind: "claim-error", at: "data/claims.csv:2:5" },
     Case { name: "a claim on a misspelt derived series", file: "claims.csv", content: b"id,statement,source_id,location,expression,expected,tolerance,explanation\nc1,x,demo,p. 1,\"flow(camps.death_rate_typo, 1938)\",1,0,\n", kind: "unknown-series", at: "data/claims.csv:2:5" },
+    Case { name: "a claim on a category the series lacks", file: "claims.csv", content: b"id,statement,source_id,location,expression,expected,tolerance,explanation\nc1,x,demo,p. 1,\"at(camps.share_by_gender, 1939-01-01, Men)\",92,0,\n", kind: "claim-error", at: "data/claims.csv:2:5" },
 ];
 
 #[test]
@@ -289,4 +290,16 @@ fn diagnostics_name_files_from_the_data_folder_given() {
         assert!(err.lines().any(|l| l.starts_with(want)), "{want}:\n{err}");
     }
     assert!(!err.lines().any(|l| l.starts_with("data/")), "{err}");
+}
+
+/// A percent change below -100 is impossible: an error at its cell.
+#[test]
+fn a_change_cannot_fall_below_minus_100_percent() {
+    let w = Work::new();
+    let series = w.read("series.csv") + "camps.growth,percent,change,growth against the year before\n";
+    w.write("series.csv", series.as_bytes());
+    w.write("tables/demo2/text.csv", b"series,period_start,period_end,category,value,unit,location,note\ncamps.growth,1939-01-01,1939-12-31,,-150,percent,p. 5,\n");
+    let o = w.run(&["validate"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("data/tables/demo2/text.csv:2:5: error[percent-out-of-range]"), "{}", stderr(&o));
 }
