@@ -177,6 +177,14 @@ fn failed_run_leaves_earlier_outputs_intact() {
     let o = w.run(&["export", "--out", "blocker/x"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("cannot create folder blocker/x: "), "{}", stderr(&o));
+    // the data folder is never an output folder: export would write its claims.csv over the registry
+    for args in [&["export", "--out", "data"][..], &["export", "--out", "data/tables/x"], &["build", "--out", "data"], &["plot", "--out", "data"]] {
+        let o = w.run(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&o).contains("hand-entered data is never written over"), "{}", stderr(&o));
+    }
+    assert!(w.read("claims.csv").starts_with("id,statement,source_id,location,expression,"));
+    assert_eq!(w.run(&["export", "--out", "data/clean", "--format", "csv"]).status.code(), Some(0));
 }
 
 #[test]

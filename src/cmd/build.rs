@@ -14,6 +14,7 @@ pub struct Args {
 
 pub fn run(a: &Args) -> Result<i32> {
     let out = a.out.clone().unwrap_or_else(|| PathBuf::from("."));
+    super::check_out(&out, &super::data_dir(&a.data))?;
     let pb = crate::output::progress(4, "build");
     let an = crate::pipeline::analyse(&super::data_dir(&a.data))?;
     pb.inc(1);

@@ -17,6 +17,7 @@ pub struct Args {
 
 pub fn run(a: &Args) -> Result<i32> {
     let fmt = crate::export::Format::parse(&a.format).ok_or_else(|| Error::Usage(format!("--format must be csv, parquet, json or all, not '{}'", a.format)))?;
+    super::check_out(&a.out, &super::data_dir(&a.data))?;
     let an = crate::pipeline::analyse(&super::data_dir(&a.data))?;
     let mut tables = an.export_tables();
     tables.extend(crate::charts::chart_tables(&an));

@@ -20,6 +20,33 @@ pub fn data_dir(d: &Option<PathBuf>) -> PathBuf {
     d.clone().unwrap_or_else(|| PathBuf::from("data"))
 }
 
+/// Hand-entered data is never written over: an output folder that is the data folder, or lies
+/// inside it anywhere but under `clean/` (where `build` writes), is a usage error.
+pub fn check_out(out: &std::path::Path, data: &std::path::Path) -> crate::error::Result<()> {
+    let canon = |p: &std::path::Path| {
+        // the output folder may not exist yet: resolve its nearest existing ancestor
+        let mut base = p.to_path_buf();
+        let mut rest = Vec::new();
+        while !base.exists() {
+            match (base.file_name().map(|n| n.to_os_string()), base.parent()) {
+                (Some(n), Some(parent)) => {
+                    rest.push(n);
+                    base = if parent.as_os_str().is_empty() { PathBuf::from(".") } else { parent.to_path_buf() };
+                }
+                _ => break,
+            }
+        }
+        let mut c = std::fs::canonicalize(&base).unwrap_or(base);
+        c.extend(rest.iter().rev());
+        c
+    };
+    let (o, d) = (canon(out), canon(data));
+    if o.starts_with(&d) && !o.starts_with(d.join("clean")) {
+        return Err(crate::error::Error::Usage(format!("--out {} is inside the data folder {}: hand-entered data is never written over (write to another folder, or under its clean/)", out.display(), data.display())));
+    }
+    Ok(())
+}
+
 /// The options every report command (`coverage`, `conflicts`, `rebuild`, `sources`) takes.
 #[derive(clap::Args, Debug)]
 pub struct ReportArgs {

@@ -23,6 +23,7 @@ pub fn run(a: &Args) -> Result<i32> {
             return Err(Error::Usage(format!("unknown figure '{f}'; known: {}", crate::charts::NAMES.join(", "))));
         }
     }
+    super::check_out(&a.out, &super::data_dir(&a.data))?;
     let an = crate::pipeline::analyse(&super::data_dir(&a.data))?;
     let written = crate::charts::draw(&an, &a.figures, &a.out, fmt)?;
     // a known figure can be absent from these data (the coverage chart without data/coverage.toml)

@@ -72,6 +72,7 @@ pub fn run(a: &Args) -> Result<i32> {
         return Ok(0);
     }
     let out = a.out.clone().ok_or_else(|| Error::Usage("--out DIR is required".into()))?;
+    super::check_out(&out, &data)?;
     let r = run_once(a, &data)?;
     let imp = &r.imp;
     std::fs::create_dir_all(&out).map_err(|e| Error::io("create folder", &out, e))?;
