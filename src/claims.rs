@@ -115,7 +115,8 @@ impl<'a> Parser<'a> {
                     self.i += 1;
                 }
                 let t = std::str::from_utf8(&self.s[st..self.i]).unwrap_or("");
-                t.parse().map(Expr::Num).map_err(|_| ParseError { pos: st, message: format!("'{t}' is not a number") })
+                // the same figures as in the data: at most 15 digits, a digit after a point
+                crate::model::parse_figure(t).map(|(v, _)| Expr::Num(v)).ok_or_else(|| ParseError { pos: st, message: format!("'{t}' is not a number (digits, one '.' with digits after it, at most 15 digits)") })
             }
             Some(c) if c.is_ascii_alphabetic() => {
                 let st = self.i;
@@ -236,7 +237,7 @@ pub fn eval_traced(e: &Expr, env: &Env, terms: &mut Vec<Term>) -> Result<Iv, Str
         }
         Expr::Bin(op, a, b) => {
             let (a, b) = (eval_traced(a, env, terms)?, eval_traced(b, env, terms)?);
-            Ok(match op {
+            let r = match op {
                 '+' => add(a, b),
                 '-' => Iv { value: a.value - b.value, low: a.low - b.high, high: a.high - b.low },
                 '*' => corners(a.value * b.value, [a.low * b.low, a.low * b.high, a.high * b.low, a.high * b.high]),
@@ -251,7 +252,13 @@ pub fn eval_traced(e: &Expr, env: &Env, terms: &mut Vec<Term>) -> Result<Iv, Str
                         corners(a.value / b.value, [a.low / b.low, a.low / b.high, a.high / b.low, a.high / b.high])
                     }
                 }
-            })
+            };
+            // a value beyond the range of numbers is no value (its range may be unbounded)
+            if r.value.is_finite() {
+                Ok(r)
+            } else {
+                Err("the result is too large to compute".into())
+            }
         }
         Expr::Call { name, args, .. } => {
             let cat = |i: usize| args.get(i).cloned().unwrap_or_default();

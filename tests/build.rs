@@ -194,6 +194,13 @@ fn help_and_usage_errors() {
         let o = w.run(&["show", "camps.population", "--from", "1950", "--to", "1940"]);
         assert_eq!(o.status.code(), Some(2));
         assert!(stderr(&o).contains("--from 1950-01-01 is after --to 1940-12-31"), "{}", stderr(&o));
+        // a name that matches nothing is an error even beside one that matches
+        w.write("coverage.toml", b"[[target]]\nseries = \"camps.population\"\ndated = \"1 January\"\nfrom = 1938\nto = 1940\n");
+        assert_eq!(w.run(&["coverage", "camps.population"]).status.code(), Some(0));
+        let o = w.run(&["coverage", "camps.population", "camps.nosuch"]);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(stderr(&o).contains("no coverage target for camps.nosuch"), "{}", stderr(&o));
+        assert_eq!(w.run(&["bench", "--runs", "0"]).status.code(), Some(2));
     }
     let w = Work::new();
     for c in ["validate", "build", "check", "eval", "export", "plot", "show", "coverage", "conflicts", "rebuild", "sources", "bench", "register"] {

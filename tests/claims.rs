@@ -115,6 +115,12 @@ fn eval_gives_value_range_figures_used_and_a_verdict() {
     let o = w.run(&["eval", "at(camps.counterrevolutionaries_share, 1938-01-01)", "--expected", "10.5"]);
     assert!(stdout(&o).starts_with("at(camps.counterrevolutionaries_share, 1938-01-01) = 10.5  (range 10.45 to 10.55)\n"), "{}", stdout(&o));
     assert!(stdout(&o).contains(": 10.5 (10.45 to 10.55)  demo  single-source"), "{}", stdout(&o));
+    // a literal beyond 15 digits is no number; a result beyond the range of numbers is no value
+    assert_eq!(w.run(&["eval", &format!("{}*2", "9".repeat(400))]).status.code(), Some(2));
+    let big = vec!["999999999999999"; 25].join("*");
+    let o = w.run(&["eval", &big]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("not evaluable: the result is too large to compute"), "{}", stdout(&o));
     // a count widened by 10% keeps its thousands grouped
     let o = w.run(&["eval", "at(colonies.population, 1938-01-01) * 1000 + 0.25"]);
     assert!(stdout(&o).contains("= 500,000.25  (range 450,000.25 to 550,000.25)"), "{}", stdout(&o));

@@ -8,9 +8,9 @@ pub struct Args {
     /// Data folder [default: data]
     #[arg(long)]
     pub data: Option<PathBuf>,
-    /// Repetitions (the median is reported)
-    #[arg(long, default_value_t = 5)]
-    pub runs: usize,
+    /// Repetitions (the median is reported), 1 to 1000
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u16).range(1..=1000))]
+    pub runs: u16,
 }
 
 fn median_ms(mut v: Vec<f64>) -> f64 {
@@ -20,7 +20,7 @@ fn median_ms(mut v: Vec<f64>) -> f64 {
 
 pub fn run(a: &Args) -> Result<i32> {
     let dir = super::data_dir(&a.data);
-    let runs = a.runs.max(1);
+    let runs = a.runs as usize;
     let (mut t_an, mut t_ch, mut t_ex) = (vec![], vec![], vec![]);
     let tmp = std::env::temp_dir().join(format!("gulagstats-bench-{}", std::process::id()));
     let mut derived = 0;

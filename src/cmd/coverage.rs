@@ -11,6 +11,10 @@ pub struct Args {
 
 pub fn run(a: &Args) -> Result<i32> {
     let an = a.report.analyse()?;
+    // every series asked for must have a target: a typo beside a known name is not dropped silently
+    if let Some(s) = a.series.iter().find(|s| !an.coverage.is_empty() && !an.coverage.iter().any(|t| &t.series == *s)) {
+        return Err(Error::Usage(format!("no coverage target for {s} (targets: data/coverage.toml)")));
+    }
     let targets: Vec<_> = an.coverage.iter().filter(|t| a.series.is_empty() || a.series.contains(&t.series)).cloned().collect();
     if targets.is_empty() {
         return Err(Error::Usage(if an.coverage.is_empty() {

@@ -15,7 +15,7 @@ pub struct Args {
     #[arg(long, allow_hyphen_values = true)]
     pub expected: Option<String>,
     /// How far from the computed value --expected may be and still count as equal: a figure, or
-    /// a percent of it ("0.5%")
+    /// a percent of the expected figure ("0.5%")
     #[arg(long, default_value = "0")]
     pub tolerance: String,
     /// text (for people) or json (for programs)

@@ -12,6 +12,10 @@ pub struct Args {
 pub fn run(a: &Args) -> Result<i32> {
     let an = a.report.analyse()?;
     let ts = crate::rebuild::tables(&an, &a.tables);
+    // every name asked for must match a table or a source: a typo beside a known name is not dropped
+    if let Some(n) = a.tables.iter().find(|n| !ts.is_empty() && !ts.iter().any(|t| &t.name() == *n || &t.source_id == *n)) {
+        return Err(Error::Usage(format!("no table with unread cells named {n}")));
+    }
     if ts.is_empty() {
         return Err(Error::Usage(if a.tables.is_empty() { "no table has unread cells".into() } else { format!("no table with unread cells among {}", a.tables.join(", ")) }));
     }

@@ -18,9 +18,9 @@ pub struct Args {
     /// Output folder
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Time N runs of import + comparison and print the timing (writes nothing)
-    #[arg(long, value_name = "N")]
-    pub bench: Option<usize>,
+    /// Time N runs (1 to 1000) of import + comparison and print the timing (writes nothing)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1000))]
+    pub bench: Option<u16>,
 }
 
 struct Run {
@@ -55,7 +55,7 @@ fn run_timed(a: &Args, data: &Path) -> Result<(Run, f64)> {
 pub fn run(a: &Args) -> Result<i32> {
     let data = super::data_dir(&a.data);
     if let Some(n) = a.bench {
-        let n = n.max(1);
+        let n = n as usize;
         let (mut times, mut imports) = (Vec::with_capacity(n), Vec::with_capacity(n));
         for _ in 0..n {
             let t = Instant::now();
