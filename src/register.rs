@@ -313,9 +313,17 @@ fn short(s: &str) -> String {
 /// Read a figure: digits, optionally grouped by threes with a declared separator.
 /// Err: (kind, why).
 pub fn read_figure(cell: &str, seps: &[String]) -> std::result::Result<f64, (&'static str, String)> {
+    // no camp held a billion prisoners: more than 9 digits is a slip (and sums of such figures
+    // would no longer be exact)
+    let count = |digits: &str| -> std::result::Result<f64, (&'static str, String)> {
+        if digits.trim_start_matches('0').len() > 9 {
+            return Err((kind::NOT_A_NUMBER, format!("'{}': more than 9 digits, not a count of prisoners", short(digits))));
+        }
+        digits.parse::<f64>().map_err(|_| (kind::NOT_A_NUMBER, "too long a number".into()))
+    };
     let t = cell.trim_matches(|c: char| c.is_whitespace());
     if !t.is_empty() && t.bytes().all(|c| c.is_ascii_digit()) {
-        return t.parse::<f64>().map_err(|_| (kind::NOT_A_NUMBER, "too long a number".into()));
+        return count(t);
     }
     // grouped by a declared separator
     let mut s = t.to_string();
@@ -326,7 +334,7 @@ pub fn read_figure(cell: &str, seps: &[String]) -> std::result::Result<f64, (&'s
     if groups.len() > 1 && groups.iter().all(|g| !g.is_empty() && g.bytes().all(|c| c.is_ascii_digit())) {
         if groups[0].len() <= 3 && groups[1..].iter().all(|g| g.len() == 3) {
             let joined: String = groups.concat();
-            return joined.parse::<f64>().map_err(|_| (kind::NOT_A_NUMBER, "too long a number".into()));
+            return count(&joined);
         }
         return Err((kind::BAD_THOUSANDS_SEPARATOR, format!("'{}': separated digits are not groups of three, so not one figure", short(t))));
     }
@@ -503,6 +511,9 @@ pub fn import(text: &str, file: &str, manifest: Manifest, period: PeriodKind, ma
         if skip_why.is_none() {
             imp.camps.push(camp);
         }
+    }
+    if imp.rows == 0 {
+        diags.push(Diagnostic::error(file, 1, 1, kind::EMPTY_FILE, "the register has a header but no rows"));
     }
     diags.sort();
     diags.dedup();
@@ -705,9 +716,11 @@ pub fn load_claims(data: &Path) -> Result<Vec<RegisterClaim>> {
         let line = rec.position().map(|p| p.line() as usize).unwrap_or(n + 2);
         let cell = |k: usize| rec.get(ix[k]).unwrap_or("").trim().to_string();
         let col = |k: usize| ix[k] + 1;
-        let date = Date::parse(&cell(5));
+        // the register counts on 1 January of each year: a claim dated otherwise would be checked
+        // against the year's 1 January figure without a word
+        let date = Date::parse(&cell(5)).filter(|d| d.m == 1 && d.d == 1);
         if date.is_none() {
-            diags.push(Diagnostic::error(&rel, line, col(5), kind::BAD_PERIOD, format!("'{}' is not a date YYYY-MM-DD", cell(5))));
+            diags.push(Diagnostic::error(&rel, line, col(5), kind::BAD_PERIOD, format!("'{}' is not a 1 January date YYYY-01-01 (the register counts on 1 January)", cell(5))));
         }
         let more_than = match cell(6).as_str() {
             "more_than" => Some(true),
@@ -717,9 +730,10 @@ pub fn load_claims(data: &Path) -> Result<Vec<RegisterClaim>> {
                 None
             }
         };
-        let value = crate::model::parse_figure(&cell(7)).map(|(v, _)| v);
+        // a count of prisoners: whole and not negative
+        let value = crate::model::parse_figure(&cell(7)).filter(|(v, d)| *d == 0 && *v >= 0.0).map(|(v, _)| v);
         if value.is_none() {
-            diags.push(Diagnostic::error(&rel, line, col(7), kind::NOT_A_NUMBER, format!("'{}' is not a number", cell(7))));
+            diags.push(Diagnostic::error(&rel, line, col(7), kind::NOT_A_NUMBER, format!("'{}' is not a count (a whole number, at least 0)", cell(7))));
         }
         let patterns: Vec<String> = cell(4).split(';').map(|p| p.trim().to_lowercase()).filter(|p| !p.is_empty()).collect();
         if patterns.is_empty() {
@@ -954,6 +968,9 @@ mod tests {
         assert_eq!(read_figure("был закрыт", &seps).unwrap_err().0, kind::NOT_A_NUMBER);
         assert_eq!(read_figure("-5", &seps).unwrap_err().0, kind::NEGATIVE_COUNT);
         assert_eq!(read_figure("1 200", &[]).unwrap_err().0, kind::BAD_THOUSANDS_SEPARATOR);
+        assert_eq!(read_figure("100000000000000000000", &seps).unwrap_err().0, kind::NOT_A_NUMBER);
+        assert_eq!(read_figure("1 000 000 000", &seps).unwrap_err().0, kind::NOT_A_NUMBER);
+        assert_eq!(read_figure("999 999 999", &seps), Ok(999999999.0));
     }
     #[test]
     fn tokenizer_keeps_positions_across_quoted_lines() {

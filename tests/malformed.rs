@@ -97,6 +97,8 @@ const CASES: &[Case] = &[
     Case { name: "a claim that reads a flow at a date", file: "claims.csv", content: b"id,statement,source_id,location,expression,expected,tolerance,explanation\nc1,x,demo,p. 1,\"at(camps.deaths, 1938-01-01)\",1,0,\n", kind: "claim-error", at: "data/claims.csv:2:5" },
     Case { name: "a claim on a misspelt derived series", file: "claims.csv", content: b"id,statement,source_id,location,expression,expected,tolerance,explanation\nc1,x,demo,p. 1,\"flow(camps.death_rate_typo, 1938)\",1,0,\n", kind: "unknown-series", at: "data/claims.csv:2:5" },
     Case { name: "a claim on a category the series lacks", file: "claims.csv", content: b"id,statement,source_id,location,expression,expected,tolerance,explanation\nc1,x,demo,p. 1,\"at(camps.share_by_gender, 1939-01-01, Men)\",92,0,\n", kind: "claim-error", at: "data/claims.csv:2:5" },
+    Case { name: "a register claim dated other than 1 January", file: "register-claims.csv", content: b"id,statement,source_id,location,name_patterns,date,comparison,value\nr1,x,demo,p. 1,bam,1939-12-31,equals,5\n", kind: "bad-period", at: "data/register-claims.csv:2:6" },
+    Case { name: "a register claim of a fractional count", file: "register-claims.csv", content: b"id,statement,source_id,location,name_patterns,date,comparison,value\nr1,x,demo,p. 1,bam,1939-01-01,equals,5.4\n", kind: "not-a-number", at: "data/register-claims.csv:2:8" },
 ];
 
 #[test]

@@ -104,6 +104,12 @@ fn broken_registers_and_manifests_fail_with_positions_not_panics() {
     let o = run_fixture(&dir.path().join("o5"), &bad, &man);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("error[empty-file]"), "{}", stderr(&o));
+    // a header and no rows; a count of more than 9 digits
+    let header = std::fs::read_to_string(&csv).unwrap().lines().next().unwrap().to_string();
+    std::fs::write(&bad, format!("{header}\n")).unwrap();
+    let o = run_fixture(&dir.path().join("o5b"), &bad, &man);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains(&format!("{}:1:1: error[empty-file]: the register has a header but no rows", bad.display())), "{}", stderr(&o));
     // garbage bytes and odd rows: reported, no panic
     std::fs::write(&bad, b"id,name,people_1938\n1,A,\xff\xfe\n").unwrap();
     let o = run_fixture(&dir.path().join("o6"), &bad, &man);
