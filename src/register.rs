@@ -294,6 +294,36 @@ pub fn parse_manifest(text: &str, file: &str, diags: &mut Vec<Diagnostic>) -> Op
         diags.push(Diagnostic::error(file, 1, 1, kind::MANIFEST_ERROR, format!("values.from ({}) is after values.to ({})", m.values.from, m.values.to)));
         ok = false;
     }
+    // settings that would read figures wrongly without a word
+    let mut bad = |msg: String| {
+        diags.push(Diagnostic::error(file, 1, 1, kind::MANIFEST_ERROR, msg));
+        ok = false;
+    };
+    if !crate::ingest::valid_series_name(&m.values.series) {
+        bad(format!("values.series '{}' is not of the form institution.measure", m.values.series));
+    }
+    for sep in &m.thousands_separators {
+        let mut cs = sep.chars();
+        let one = match (cs.next(), cs.next()) {
+            (Some(c), None) => c.is_whitespace() || matches!(c, ',' | '.' | '\'' | '\u{2019}' | '_'),
+            _ => false,
+        };
+        if !one {
+            bad(format!("thousands separator '{sep}' is not one space, no-break space, ',', '.', an apostrophe or '_'"));
+        }
+    }
+    for mk in m.missing.iter().filter(|mk| crate::model::parse_figure(mk).is_some()) {
+        bad(format!("missing marker '{mk}' is a figure: printed {mk}s would be read as gaps"));
+    }
+    let yearly = |h: &str| {
+        let (pre, post) = m.values.pattern.get_ref().split_once("{year}").unwrap_or(("", ""));
+        h.strip_prefix(pre).and_then(|r| r.strip_suffix(post)).is_some_and(|y| y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()))
+    };
+    for c in [&m.id_column, &m.name_column] {
+        if yearly(c.get_ref()) {
+            bad(format!("column '{}' is a yearly column of the pattern: it cannot also be the id or name", c.get_ref()));
+        }
+    }
     if ok {
         Some((m, pk))
     } else {

@@ -93,6 +93,12 @@ fn broken_registers_and_manifests_fail_with_positions_not_panics() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(stderr(&o).contains(&format!("{}:5:15: error[missing-column]", m2.display())), "{}", stderr(&o));
     // a manifest that does not parse, a missing register, an empty one
+    // a setting that would misread figures: a separator that is a sign, a missing marker that is a figure
+    let good = std::fs::read_to_string(&man).unwrap();
+    std::fs::write(&m2, good.replacen("missing = [", "missing = [\"100\", ", 1)).unwrap();
+    let o = run_fixture(&dir.path().join("o2b"), &csv, &m2);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("missing marker '100' is a figure"), "{}", stderr(&o));
     std::fs::write(&m2, "title = 1\n").unwrap();
     let o = run_fixture(&dir.path().join("o3"), &csv, &m2);
     assert_eq!(o.status.code(), Some(1));
