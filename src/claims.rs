@@ -373,7 +373,11 @@ pub fn category_problems(rel: &str, claims: &[Claim], obs: &[crate::model::Obser
             let (Some(s), Some(cat)) = (args.get(series), args.get(at)) else { continue };
             // estimates' reconciled rows are named by author, not by the printed category
             if !cat.is_empty() && !DERIVED_SERIES.contains(&s.as_str()) && !s.starts_with("estimate.") && !known.contains(&(s.as_str(), cat.as_str())) {
-                out.push(Diagnostic::error(rel, c.line, c.column, kind::CLAIM_ERROR, format!("claim {}: {s} has no category '{cat}' in the data", c.id)));
+                let d = Diagnostic::error(rel, c.line, c.column, kind::CLAIM_ERROR, format!("claim {}: {s} has no category '{cat}' in the data", c.id));
+                // one report per claim and category, however often the expression names it
+                if !out.contains(&d) {
+                    out.push(d);
+                }
             }
         }
     }
@@ -411,10 +415,15 @@ pub fn load(data_dir: &std::path::Path, cat: &crate::ingest::Catalog, diags: &mu
         if !cat.sources.contains_key(&cell(2)) {
             diags.push(Diagnostic::error(rel, r.line, ix(2) + 1, kind::UNKNOWN_SOURCE, format!("claim {id}: source '{}' is not in sources.csv", cell(2))));
         }
-        // a published total says what it counts and where it was printed
+        // a published total says what it counts and where it was printed, each on one line
         for (k, what) in [(1, "statement (what the figure counts)"), (3, "location (where it was printed)")] {
             if cell(k).is_empty() {
                 diags.push(Diagnostic::error(rel, r.line, ix(k) + 1, kind::MISSING_CELL, format!("claim {id}: a {what} is needed")));
+            }
+        }
+        for (k, name) in CLAIM_COLUMNS.iter().enumerate().skip(1) {
+            if cell(k).contains(['\n', '\r']) {
+                diags.push(Diagnostic::error(rel, r.line, ix(k) + 1, kind::CSV_ERROR, format!("claim {id}: '{name}' runs over several lines; write it on one")));
             }
         }
         let expr = match parse(&cell(4)) {

@@ -452,5 +452,8 @@ pub fn load(data_dir: &Path, diags: &mut Vec<Diagnostic>) -> Catalog {
             }
         }
     }
+    if cat.tables.is_empty() && tdir.is_dir() && !diags.iter().any(|d| d.is_error()) {
+        diags.push(Diagnostic::error(&rel_path(data_dir, &tdir), 1, 1, kind::MISSING_FILE, "no tables: the data has no figures"));
+    }
     cat
 }

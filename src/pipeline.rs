@@ -26,7 +26,8 @@ impl Loaded {
 /// Ingest, validate and tidy. Never stops at the first problem.
 pub fn load(data_dir: &Path) -> Result<Loaded> {
     if !data_dir.is_dir() {
-        return Err(Error::Usage(format!("data folder '{}' does not exist", data_dir.display())));
+        let what = if data_dir.exists() { "is not a folder" } else { "does not exist" };
+        return Err(Error::Usage(format!("data folder '{}' {what}", data_dir.display())));
     }
     let mut diags = Vec::new();
     let catalog = crate::ingest::load(data_dir, &mut diags);

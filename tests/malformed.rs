@@ -99,6 +99,7 @@ const CASES: &[Case] = &[
     Case { name: "a claim on a category the series lacks", file: "claims.csv", content: b"id,statement,source_id,location,expression,expected,tolerance,explanation\nc1,x,demo,p. 1,\"at(camps.share_by_gender, 1939-01-01, Men)\",92,0,\n", kind: "claim-error", at: "data/claims.csv:2:5" },
     Case { name: "a register claim dated other than 1 January", file: "register-claims.csv", content: b"id,statement,source_id,location,name_patterns,date,comparison,value\nr1,x,demo,p. 1,bam,1939-12-31,equals,5\n", kind: "bad-period", at: "data/register-claims.csv:2:6" },
     Case { name: "a register claim of a fractional count", file: "register-claims.csv", content: b"id,statement,source_id,location,name_patterns,date,comparison,value\nr1,x,demo,p. 1,bam,1939-01-01,equals,5.4\n", kind: "not-a-number", at: "data/register-claims.csv:2:8" },
+    Case { name: "a claim statement over two lines", file: "claims.csv", content: b"id,statement,source_id,location,expression,expected,tolerance,explanation\nc1,\"camps\non 1 January\",demo,p. 1,\"at(camps.population, 1940-01-01)\",1300,0,\n", kind: "csv-error", at: "data/claims.csv:2:2" },
 ];
 
 #[test]
@@ -304,4 +305,18 @@ fn a_change_cannot_fall_below_minus_100_percent() {
     let o = w.run(&["validate"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("data/tables/demo2/text.csv:2:5: error[percent-out-of-range]"), "{}", stderr(&o));
+}
+
+/// A data folder whose tables/ holds no table is an error, and the rules that then match nothing
+/// are not listed one by one.
+#[test]
+fn a_data_folder_without_tables_says_so_once() {
+    let w = Work::new();
+    std::fs::remove_dir_all(w.data().join("tables")).unwrap();
+    std::fs::create_dir(w.data().join("tables")).unwrap();
+    let o = w.run(&["validate"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("data/tables:1:1: error[missing-file]: no tables"), "{err}");
+    assert_eq!(err.matches("error[").count(), 1, "{err}");
 }

@@ -40,7 +40,8 @@ pub fn run(a: &Args) -> Result<i32> {
     let rows: Vec<_> = an.reconciled.iter().filter(|r| r.series == a.series && inside(&r.period)).collect();
     if rows.is_empty() {
         let known = an.loaded.catalog.series_known(&a.series) || crate::claims::DERIVED_SERIES.contains(&a.series.as_str());
-        return Err(Error::Usage(if known { format!("no values of {} in that range", a.series) } else { format!("unknown series '{}'", a.series) }));
+        let range = if a.from.is_some() || a.to.is_some() { "in that range" } else { "in the data" };
+        return Err(Error::Usage(if known { format!("no values of {} {range}", a.series) } else { format!("unknown series '{}'", a.series) }));
     }
     let out: String = rows.into_iter().map(|r| crate::conflicts::row_block(&an, r)).collect();
     crate::output::stdout(&out)?;
