@@ -508,6 +508,16 @@ fn estimate_label(series: &str) -> String {
     out
 }
 
+/// A tick on the year axis: the year where the tick falls on one, else no label (a tick at 1943.5
+/// labelled "1944" would read as a second 1944).
+fn year_label(v: &f64) -> String {
+    if (v - v.round()).abs() < 0.01 {
+        format!("{:.0}", v.round())
+    } else {
+        String::new()
+    }
+}
+
 fn fmt_axis(v: f64, unit: Unit) -> String {
     crate::model::fmt_value(unit, v, if v.fract().abs() < 1e-9 { 0 } else { 1 })
 }
@@ -554,7 +564,7 @@ where
         ch.configure_mesh()
             .x_desc(if pi + 1 == panels.len() { "year" } else { "" })
             .y_desc(c.y_labels[pi].clone())
-            .x_label_formatter(&|v| format!("{:.0}", v))
+            .x_label_formatter(&year_label)
             .y_label_formatter(&|v| fmt_axis(*v, unit))
             .label_style(("sans-serif", 13))
             .axis_desc_style(("sans-serif", 14))
@@ -673,7 +683,7 @@ where
     ch.configure_mesh()
         .disable_mesh()
         .x_labels(((x1 - x0) / 2.0).ceil() as usize)
-        .x_label_formatter(&|v| format!("{v:.0}"))
+        .x_label_formatter(&year_label)
         .y_labels(n)
         .y_label_formatter(&|v| {
             // the first target at the top
@@ -799,6 +809,12 @@ pub fn chart_tables(an: &Analysis) -> Vec<Table> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn year_ticks_are_labelled_only_on_years() {
+        assert_eq!(super::year_label(&1944.0), "1944");
+        assert_eq!(super::year_label(&1943.5), "");
+        assert_eq!(super::year_label(&1939.999), "1940");
+    }
     #[test]
     fn estimate_labels_join_spans_of_years() {
         assert_eq!(super::estimate_label("estimate.executions_1937_38"), "executions 1937-38");

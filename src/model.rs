@@ -220,13 +220,14 @@ impl Observation {
     }
 }
 
-/// The decimals that show a range's ends as they are: the value's own, or one more for a percent or
-/// a rate whose ends lie half a printed unit away (22.7 percent is 22.65 to 22.75, not "22.6 to
-/// 22.8"; 4.8 and 4.81 give 4.75 to 4.85, not "4.8 to 4.8"). Counts stay whole, and ends that are
-/// no multiple of such a half unit (a Monte Carlo quantile, a relative widening) keep the value's
+/// The decimals that show a range's ends as they are: the value's own, or one more where the ends
+/// lie half a printed unit away (22.7 percent is 22.65 to 22.75, not "22.6 to
+/// 22.8"; 4.8 and 4.81 give 4.75 to 4.85, not "4.8 to 4.8"). Whole counts stay whole, and ends that
+/// are no multiple of such a half unit (a Monte Carlo quantile, a relative widening) keep the value's
 /// decimals.
 pub fn range_decimals(unit: Unit, low: f64, high: f64, decimals: usize) -> usize {
-    if matches!(unit, Unit::Persons | Unit::Count) {
+    // a whole count stays whole (a relative widening may end on .5 of a person)
+    if matches!(unit, Unit::Persons | Unit::Count) && decimals == 0 {
         return decimals;
     }
     let whole = |x: f64| !x.is_finite() || (x - x.round()).abs() < 1e-6 * x.abs().max(1.0);
@@ -346,6 +347,7 @@ mod tests {
         assert_eq!(range_decimals(pc, 12.6, 12.8, 1), 1);
         // counts stay whole; Monte Carlo quantiles and relative widenings keep the value's decimals
         assert_eq!(range_decimals(Unit::Persons, 45402.5, 45402.5, 0), 0);
+        assert_eq!(range_decimals(Unit::Persons, 1500.45, 1500.55, 1), 2);
         assert_eq!(range_decimals(Unit::Per1000, 69.2213, 75.1437, 2), 2);
         assert_eq!(range_decimals(Unit::Per1000, 157.434, 173.821, 2), 2);
         assert_eq!(range_decimals(pc, f64::NEG_INFINITY, 3.0, 0), 0);
