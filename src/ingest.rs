@@ -246,6 +246,11 @@ pub fn parse_csv(text: &str, rel: &str, diags: &mut Vec<Diagnostic>) -> Option<(
                 if cells.len() == 1 && cells[0].trim().is_empty() {
                     continue; // a blank line
                 }
+                // the exports copy text cells as they are, and a spreadsheet runs a cell that begins
+                // with '=', '+' or '@' as a formula
+                for (i, c) in cells.iter().enumerate().filter(|(_, c)| c.trim_start().starts_with(['=', '+', '@'])) {
+                    diags.push(Diagnostic::error(rel, line, i + 1, kind::CSV_ERROR, format!("'{}' begins with '{}': a spreadsheet would run it as a formula", c.trim().chars().take(40).collect::<String>(), c.trim_start().chars().next().unwrap_or('='))));
+                }
                 match &header {
                     None => {
                         let h: Vec<String> = cells.iter().map(|c| c.trim().to_string()).collect();

@@ -100,6 +100,7 @@ const CASES: &[Case] = &[
     Case { name: "a register claim dated other than 1 January", file: "register-claims.csv", content: b"id,statement,source_id,location,name_patterns,date,comparison,value\nr1,x,demo,p. 1,bam,1939-12-31,equals,5\n", kind: "bad-period", at: "data/register-claims.csv:2:6" },
     Case { name: "a register claim of a fractional count", file: "register-claims.csv", content: b"id,statement,source_id,location,name_patterns,date,comparison,value\nr1,x,demo,p. 1,bam,1939-01-01,equals,5.4\n", kind: "not-a-number", at: "data/register-claims.csv:2:8" },
     Case { name: "a claim statement over two lines", file: "claims.csv", content: b"id,statement,source_id,location,expression,expected,tolerance,explanation\nc1,\"camps\non 1 January\",demo,p. 1,\"at(camps.population, 1940-01-01)\",1300,0,\n", kind: "csv-error", at: "data/claims.csv:2:2" },
+    Case { name: "a text cell a spreadsheet would run as a formula", file: "tables/demo2/text.csv", content: b"series,period_start,period_end,category,value,unit,location,note\ncamps.population,1939-01-01,,,1210,persons,p. 5,\"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"\n", kind: "csv-error", at: "data/tables/demo2/text.csv:2:8" },
 ];
 
 #[test]
