@@ -159,6 +159,25 @@ fn a_preferred_rule_without_a_preferred_value_falls_back_to_the_median() {
     assert!(r.contains(",single-document,demo,"), "{r}");
 }
 
+/// An output of an earlier run that this run does not write is removed, so the folder holds what
+/// the package describes: the JSON of an earlier export, the coverage chart of data that had targets.
+#[test]
+fn outputs_of_an_earlier_run_do_not_outlive_it() {
+    let w = Work::new();
+    assert_eq!(w.run(&["export", "--out", "x"]).status.code(), Some(0));
+    assert!(w.path("x/observations.json").is_file());
+    assert_eq!(w.run(&["export", "--out", "x", "--format", "csv"]).status.code(), Some(0));
+    assert!(w.path("x/observations.csv").is_file() && !w.path("x/observations.json").exists() && !w.path("x/observations.parquet").exists());
+    w.write("coverage.toml", b"[[target]]\nseries = \"camps.population\"\ndated = \"1 January\"\nfrom = 1938\nto = 1940\n");
+    assert_eq!(w.run(&["build", "--out", "o"]).status.code(), Some(0));
+    assert!(w.path("o/charts/coverage.svg").is_file());
+    std::fs::write(w.path("o/charts/register-vs-central.svg"), b"<svg/>").unwrap();
+    std::fs::remove_file(w.data().join("coverage.toml")).unwrap();
+    assert_eq!(w.run(&["build", "--out", "o"]).status.code(), Some(0));
+    assert!(!w.path("o/charts/coverage.svg").exists() && !w.path("o/charts/coverage.png").exists());
+    assert!(w.path("o/charts/register-vs-central.svg").is_file(), "a chart build does not draw is left alone");
+}
+
 #[test]
 fn failed_run_leaves_earlier_outputs_intact() {
     let w = Work::new();

@@ -21,6 +21,16 @@ pub fn run(a: &Args) -> Result<i32> {
     let findings = an.loaded.diagnostics.len();
     pb.set_message("charts");
     let charts = crate::charts::draw(&an, &[], &out.join("charts"), crate::charts::Format::All)?;
+    // a chart these data no longer draw (the coverage chart without coverage targets) must not
+    // outlive them; only the names build draws are touched (not the register's charts)
+    for name in crate::charts::NAMES {
+        for ext in ["svg", "png"] {
+            let f = out.join("charts").join(format!("{name}.{ext}"));
+            if !charts.contains(&format!("{name}.{ext}")) && f.is_file() {
+                std::fs::remove_file(&f).map_err(|e| Error::io("remove the stale file", &f, e))?;
+            }
+        }
+    }
     pb.inc(1);
     pb.set_message("export");
     let mut tables = an.export_tables();
