@@ -549,6 +549,10 @@ where
         Kind::Grid => return draw_grid(&panels[0], c).map_err(|x| x.to_string()),
         Kind::Lines => {}
     }
+    // the chart's year span, widened to every point it holds: a point outside would be pinned to
+    // the border and read as the border's year
+    let xs = c.layers.iter().flat_map(|l| l.points.iter().map(|p| p.x)).filter(|x| x.is_finite());
+    let x_range = xs.fold(c.x_range, |(a, b), x| (a.min(x - 0.5), b.max(x + 0.5)));
     for (pi, area) in panels.iter().enumerate() {
         let layers: Vec<(usize, &Layer)> = c.layers.iter().enumerate().filter(|(_, l)| l.panel == pi).collect();
         let unit = c.units[pi.min(c.units.len() - 1)];
@@ -559,7 +563,7 @@ where
             .margin(12)
             .x_label_area_size(34)
             .y_label_area_size(78)
-            .build_cartesian_2d(c.x_range.0..c.x_range.1, ymin..ymax)
+            .build_cartesian_2d(x_range.0..x_range.1, ymin..ymax)
             .map_err(e)?;
         ch.configure_mesh()
             .x_desc(if pi + 1 == panels.len() { "year" } else { "" })
@@ -572,7 +576,7 @@ where
             .draw()
             .map_err(e)?;
         if layers.iter().all(|(_, l)| l.points.is_empty()) {
-            ch.draw_series(std::iter::once(Text::new("No data read yet for this panel (see docs/wanted.md)".to_string(), (c.x_range.0 + (c.x_range.1 - c.x_range.0) * 0.25, ymax * 0.5), ("sans-serif", 16)))).map_err(e)?;
+            ch.draw_series(std::iter::once(Text::new("No data read yet for this panel (see docs/wanted.md)".to_string(), (x_range.0 + (x_range.1 - x_range.0) * 0.25, ymax * 0.5), ("sans-serif", 16)))).map_err(e)?;
         }
         for (li, l) in &layers {
             if l.points.is_empty() {
