@@ -227,9 +227,11 @@ pub fn derive(rec: &[Reconciled]) -> Derived {
         if p.value <= 0.0 {
             continue;
         }
-        let ins = [d, p];
-        let r = propagate(&format!("gulag.average_population_implied@{y}"), &ins, |x| x[0] / (x[1] / 100.0));
-        o.push("gulag.average_population_implied", Period::year(y), Unit::Persons, r, "implied-average", &ins, "gulag.deaths / (gulag.mortality_rate / 100): the denominator the source used".into(), true);
+        // the source divided its recorded deaths: the denominator it used does not move with the
+        // possible under-recording of deaths, so only the rounding of the percent makes the range
+        let recorded = Reconciled { low: d.value, high: d.value, ..d.clone() };
+        let r = propagate(&format!("gulag.average_population_implied@{y}"), &[&recorded, p], |x| x[0] / (x[1] / 100.0));
+        o.push("gulag.average_population_implied", Period::year(y), Unit::Persons, r, "implied-average", &[d, p], "gulag.deaths / (gulag.mortality_rate / 100): the denominator the source used".into(), true);
     }
 
     // counter-revolutionary share where not printed
