@@ -98,11 +98,14 @@ pub fn identities(obs: &[Observation], rec: &[Reconciled], derived: &[Reconciled
             }
         }
     }
-    // reconciled camps within camps + colonies
-    for r in rec.iter().filter(|r| r.series == "camps.population" && r.category.is_empty()) {
-        if let Some(w) = rec.iter().chain(derived).find(|w| w.series == "gulag.population" && w.period == r.period && w.category.is_empty()) {
-            if r.value > w.value {
-                f.push(Finding { identity: "part-not-above-whole".into(), series: "camps.population".into(), period: r.period.start.to_string(), message: format!("reconciled camps {} above camps + colonies {}", fmt_thousands(r.value), fmt_thousands(w.value)) });
+    // reconciled camps within camps + colonies: the population, and the deaths (whose two series
+    // come from different documents, so the check within one source cannot see them)
+    for (part, whole, what) in [("camps.population", "gulag.population", "camps"), ("camps.deaths", "gulag.deaths", "camp deaths")] {
+        for r in rec.iter().filter(|r| r.series == part && r.category.is_empty()) {
+            if let Some(w) = rec.iter().chain(derived).find(|w| w.series == whole && w.period == r.period && w.category.is_empty()) {
+                if r.value > w.value {
+                    f.push(Finding { identity: "part-not-above-whole".into(), series: part.into(), period: r.period.start.to_string(), message: format!("reconciled {what} {} above camps + colonies {} ({})", fmt_thousands(r.value), fmt_thousands(w.value), w.sources.join(";")) });
+                }
             }
         }
     }

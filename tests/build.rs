@@ -178,6 +178,15 @@ fn outputs_of_an_earlier_run_do_not_outlive_it() {
     assert!(w.path("o/charts/register-vs-central.svg").is_file(), "a chart build does not draw is left alone");
 }
 
+/// Camp deaths above the deaths of camps and colonies, from two documents, are a finding of check.
+#[test]
+fn camp_deaths_above_system_deaths_are_found() {
+    let w = Work::new();
+    w.write("tables/demo2/text.csv", b"series,period_start,period_end,category,value,unit,location,note\ngulag.deaths,1938-01-01,1938-12-31,,60,persons,p. 5,\n");
+    let out = stdout(&w.run(&["check"]));
+    assert!(out.contains("[part-not-above-whole] camps.deaths 1938-01-01: reconciled camp deaths 100 above camps + colonies 60 (demo2)"), "{out}");
+}
+
 #[test]
 fn failed_run_leaves_earlier_outputs_intact() {
     let w = Work::new();
