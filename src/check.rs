@@ -228,7 +228,9 @@ pub fn evaluate_expression(text: &str, expr: &Expr, rec: &[Reconciled], obs: &[O
 
 /// Text report of an evaluation, for people.
 pub fn render_evaluation(ev: &Evaluation) -> String {
-    let dec = ev.expected.as_ref().map(|e| e.decimals).unwrap_or(2);
+    // a published figure's decimals; else two, or enough for three significant digits of a small value
+    let small = |v: f64| if v != 0.0 && v.abs() < 1.0 { ((-v.abs().log10()).ceil() as usize + 2).min(12) } else { 2 };
+    let dec = ev.expected.as_ref().map(|e| e.decimals).unwrap_or_else(|| small(ev.iv.value));
     let num = crate::model::fmt_grouped;
     // the ends keep a half unit of the value's decimals (4.75 to 4.85 around 4.8)
     let rd = crate::model::range_decimals(Unit::Percent, ev.iv.low, ev.iv.high, dec);
@@ -246,7 +248,8 @@ pub fn render_evaluation(ev: &Evaluation) -> String {
     }
     if let Some(e) = &ev.expected {
         let diff = ev.iv.value - e.value;
-        let pct = if e.value != 0.0 { format!(" ({:+.2}%)", diff / e.value * 100.0) } else { String::new() };
+        // the difference as a percent of the published figure's size, with the difference's sign
+        let pct = if e.value != 0.0 { format!(" ({:+.2}%)", diff / e.value.abs() * 100.0) } else { String::new() };
         let sign = if diff > 0.0 { "+" } else if diff < 0.0 { "-" } else { "" };
         let verdict = match Verdict::of(ev.iv, e) {
             Verdict::Equal => format!("equal within ±{}", e.tolerance_text),

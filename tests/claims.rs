@@ -121,6 +121,10 @@ fn eval_gives_value_range_figures_used_and_a_verdict() {
     let o = w.run(&["eval", &big]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stdout(&o).contains("not evaluable: the result is too large to compute"), "{}", stdout(&o));
+    // a small value keeps three significant digits; a negative published figure keeps the signs apart
+    assert!(stdout(&w.run(&["eval", "1 / 3000"])).starts_with("1 / 3000 = 0.000333  (range"), "small values");
+    let o = w.run(&["eval", "at(camps.population, 1940-01-01)", "--expected=-1300"]);
+    assert!(stdout(&o).contains("computed differs by +2,600 (+200.00%)"), "{}", stdout(&o));
     // a count widened by 10% keeps its thousands grouped
     let o = w.run(&["eval", "at(colonies.population, 1938-01-01) * 1000 + 0.25"]);
     assert!(stdout(&o).contains("= 500,000.25  (range 450,000.25 to 550,000.25)"), "{}", stdout(&o));
