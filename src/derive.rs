@@ -122,6 +122,8 @@ struct Out<'a> {
     rows: Vec<Reconciled>,
     obs: Vec<Observation>,
     idx: &'a Index<'a>,
+    /// The document a source witnesses (copies of one document count once).
+    document_of: &'a dyn Fn(&str) -> String,
 }
 
 impl Out<'_> {
@@ -139,7 +141,9 @@ impl Out<'_> {
         if inputs.iter().any(|r| r.flags.iter().any(|f| f == "conflict")) {
             flags.push("input-conflict".to_string());
         }
-        if sources.len() == 1 {
+        // one document behind the value, however many copies of it the inputs name
+        let documents: std::collections::BTreeSet<String> = sources.iter().map(|s| (self.document_of)(s)).collect();
+        if documents.len() == 1 {
             flags.push("single-source".to_string());
         }
         if emit_row && !printed {
@@ -163,9 +167,11 @@ impl Out<'_> {
     }
 }
 
-pub fn derive(rec: &[Reconciled]) -> Derived {
+/// Every derived value of the reconciled rows; `document_of` names the document a source witnesses,
+/// so that a value resting on copies of one document is flagged `single-source`.
+pub fn derive(rec: &[Reconciled], document_of: &dyn Fn(&str) -> String) -> Derived {
     let idx = Index::new(rec);
-    let mut o = Out { rows: vec![], obs: vec![], idx: &idx };
+    let mut o = Out { rows: vec![], obs: vec![], idx: &idx, document_of };
     let jan1 = |y| Period::instant(Date::jan1(y));
 
     // sums of stocks
@@ -303,7 +309,7 @@ mod tests {
             rec("camps.deaths", Period::year(1940), 100.0, 100.0, 100.0),
             rec("camps.deaths", Period::year(1941), 100.0, 100.0, 100.0),
         ];
-        let d = derive(&rows);
+        let d = derive(&rows, &|s| s.to_string());
         let get = |p: Period| d.rows.iter().find(|r| r.series == "camps.death_rate" && r.period == p).map(|r| r.value).unwrap();
         assert_eq!(get(Period::year(1940)), 100.0); // 100 / 1000 x 1000
         assert_eq!(get(Period::year(1941)), 50.0); // 100 / 2000 x 1000
@@ -312,10 +318,17 @@ mod tests {
         assert!((pooled - 200.0 / 3000.0 * 1000.0).abs() < 1e-9, "{pooled}");
         // gap-filled sums are flagged
         let rows2 = vec![rec("camps.population", j(1940), 10.0, 10.0, 10.0), rec("colonies.population", j(1940), 5.0, 5.0, 5.0)];
-        let d2 = derive(&rows2);
+        let d2 = derive(&rows2, &|s| s.to_string());
         let g = d2.rows.iter().find(|r| r.series == "gulag.population").unwrap();
         assert_eq!(g.value, 15.0);
         assert!(g.flags.iter().any(|f| f == "gap-filled"));
+        // two sources that are copies of one document: single-source; of two documents: not
+        let mut rows3 = rows2.clone();
+        rows3[1].sources = vec!["s-reprint".into()];
+        let one_doc = |s: &str| s.trim_end_matches("-reprint").to_string();
+        let flags = |d: &Derived| d.rows.iter().find(|r| r.series == "gulag.population").unwrap().flags.clone();
+        assert!(flags(&derive(&rows3, &one_doc)).contains(&"single-source".to_string()));
+        assert!(!flags(&derive(&rows3, &|s| s.to_string())).contains(&"single-source".to_string()));
     }
 
     #[test]
@@ -326,7 +339,7 @@ mod tests {
             rec("prisons.population", j(1940), 190.0, 180.0, 200.0),
             rec("colonies_prisons.population", j(1941), 600.0, 600.0, 600.0),
         ];
-        let d = derive(&rows);
+        let d = derive(&rows, &|s| s.to_string());
         let got: Vec<_> = d.rows.iter().filter(|r| r.series == "colonies.population_implied").collect();
         assert_eq!(got.len(), 1, "1941 has no prisons figure, so no difference");
         assert_eq!(got[0].value, 310.0);

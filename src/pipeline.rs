@@ -134,7 +134,7 @@ pub fn analyse(data_dir: &Path) -> Result<Analysis> {
         return Err(Error::Invalid(loaded.diagnostics));
     }
     let printed_rec = crate::reconcile::reconcile(&loaded.observations, &rules, &unc);
-    let derived = crate::derive::derive(&printed_rec);
+    let derived = crate::derive::derive(&printed_rec, &|s| rules.document_of(s));
     let mut reconciled = printed_rec;
     reconciled.extend(derived.rows.iter().cloned());
     reconciled.sort_by(|a, b| (&a.series, a.period, &a.category).cmp(&(&b.series, b.period, &b.category)));
