@@ -346,6 +346,19 @@ impl Rules {
     }
 }
 
+/// Whether a note calls its figure approximate: "approximate" or "rounded" (not "period
+/// approximate", which is about the date), or "about", "around", "some", "nearly", "roughly" just
+/// before a figure ("some 1.3 million", "'nearly 20 million'"; not "some similar articles").
+fn approximate(note: &str) -> bool {
+    let n = note.replace("period approximate", "").replace("date approximate", "");
+    if n.contains("approximate") || n.contains("rounded") {
+        return true;
+    }
+    ["about ", "around ", "some ", "nearly ", "roughly "].iter().any(|w| {
+        n.match_indices(w).any(|(i, _)| n[i + w.len()..].trim_start_matches(['\'', '"', '\u{ab}', ' ']).starts_with(|c: char| c.is_ascii_digit()))
+    })
+}
+
 /// Half a unit of the printed precision, used to tell rounding from conflict. A figure whose note
 /// marks it as approximate ("about", "some", "around", "nearly", "roughly", "approximate") and
 /// that ends in k zeros is taken as rounded to 10^k. A figure whose note says it is printed in
@@ -358,7 +371,7 @@ pub fn half_unit(o: &Observation) -> f64 {
         return o.rounding();
     }
     let n = o.note.to_lowercase();
-    let approx = ["approximate", "about", "around", "some ", "nearly", "roughly", "rounded"].iter().any(|w| n.contains(w));
+    let approx = approximate(&n);
     // the largest power of ten the printed scale allows: thousands, else millions
     const THOUSANDS: [&str; 4] = ["thousand", "tys.", "тыс", "tausend"];
     const MILLIONS: [&str; 8] = ["million", "mln", "млн", "miljoon", "millon", "milion", "mio.", "milioni"];
@@ -526,4 +539,18 @@ pub fn reconcile(obs: &[Observation], rules: &Rules, unc: &Uncertainty) -> Vec<R
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn approximate_figures_are_told_by_the_words_before_them() {
+        assert!(super::approximate("approximate: 'some 1.3 million' inmates"));
+        assert!(super::approximate("in the labour colonies 'quasi 429.000' (nearly 429,000), rounded"));
+        assert!(super::approximate("about 45,000 fugitives"));
+        assert!(super::approximate("'nearly 20 million' arrests"));
+        assert!(!super::approximate("convicted on charges of state crimes and some similar articles"));
+        assert!(!super::approximate("lower bound: more than 1,200 seized (period approximate)"));
+        assert!(!super::approximate("they then held about twice as many"));
+    }
 }
