@@ -91,9 +91,22 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// A file's bytes as text, or an invalid-utf8 error at the first bad byte's line and column.
+pub fn utf8_text(bytes: &[u8], rel: &str, diags: &mut Vec<Diagnostic>) -> Option<String> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Some(s.to_string()),
+        Err(e) => {
+            let ok = &bytes[..e.valid_up_to()];
+            let (line, col) = line_col(&String::from_utf8_lossy(ok), ok.len());
+            diags.push(Diagnostic::error(rel, line, col, kind::INVALID_UTF8, "the file is not valid UTF-8 here"));
+            None
+        }
+    }
+}
+
 /// Read a TOML configuration file of the data folder: its value and its text (for locating
-/// problems later). A missing file gives the default; a syntax error becomes a config-error at
-/// its line and column in `rel`, and the default.
+/// problems later). A missing file gives the default; a file that is not UTF-8 is an error, and a
+/// syntax error becomes a config-error at its line and column in `rel`; both give the default.
 pub fn read_toml<T: for<'de> serde::Deserialize<'de> + Default>(path: &std::path::Path, rel: &str, diags: &mut Vec<Diagnostic>) -> (T, String) {
     // a missing file means the defaults; a file that cannot be read (not UTF-8, say) is an error,
     // never silently the defaults
@@ -105,15 +118,7 @@ pub fn read_toml<T: for<'de> serde::Deserialize<'de> + Default>(path: &std::path
             return (T::default(), String::new());
         }
     };
-    let text = match String::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            let ok = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-            let (l, c) = line_col(&String::from_utf8_lossy(ok), ok.len());
-            diags.push(Diagnostic::error(rel, l, c, kind::INVALID_UTF8, "the file is not valid UTF-8 here"));
-            return (T::default(), String::new());
-        }
-    };
+    let Some(text) = utf8_text(&bytes, rel, diags) else { return (T::default(), String::new()) };
     match toml::from_str::<T>(&text) {
         Ok(v) => (v, text),
         Err(e) => {

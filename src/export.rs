@@ -483,14 +483,8 @@ pub fn write_all(dir: &Path, tables: &[Table], sources: &[&Source], fmt: Format)
     write_atomic(&dir.join("datapackage.json"), pkg.as_bytes())?;
     written.push("datapackage.json".into());
     // a file of an earlier export in another format would outlive the package that describes it
-    for t in tables {
-        for ext in ["csv", "json", "parquet"] {
-            let file = format!("{}.{ext}", t.name);
-            if !written.contains(&file) && dir.join(&file).is_file() {
-                std::fs::remove_file(dir.join(&file)).map_err(|e| crate::error::Error::io("remove the stale file", dir.join(&file), e))?;
-            }
-        }
-    }
+    let names = tables.iter().flat_map(|t| ["csv", "json", "parquet"].map(|ext| format!("{}.{ext}", t.name)));
+    crate::output::remove_stale(dir, names, &written)?;
     Ok(written)
 }
 

@@ -221,14 +221,7 @@ pub fn read_text(path: &Path, rel: &str, diags: &mut Vec<Diagnostic>) -> Option<
         diags.push(Diagnostic::error(rel, 1, 1, kind::EMPTY_FILE, "the file is empty"));
         return None;
     }
-    match std::str::from_utf8(bytes) {
-        Ok(s) => Some(s.to_string()),
-        Err(e) => {
-            let (line, col) = line_col(&String::from_utf8_lossy(&bytes[..e.valid_up_to()]), e.valid_up_to());
-            diags.push(Diagnostic::error(rel, line, col, kind::INVALID_UTF8, "the file is not valid UTF-8 here"));
-            None
-        }
-    }
+    crate::diag::utf8_text(bytes, rel, diags)
 }
 
 /// Parse CSV text into header and rows, checking every row has as many cells as the header.

@@ -23,6 +23,18 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// Remove from `dir` each file of `names` (the files a command can write) that this run did not
+/// write: an output of an earlier run must not outlive the run that replaced it.
+pub fn remove_stale(dir: &Path, names: impl IntoIterator<Item = String>, written: &[String]) -> Result<()> {
+    for name in names {
+        let f = dir.join(&name);
+        if !written.contains(&name) && f.is_file() {
+            std::fs::remove_file(&f).map_err(|e| Error::io("remove the stale file", &f, e))?;
+        }
+    }
+    Ok(())
+}
+
 /// A progress bar on stderr when it is a terminal; hidden otherwise (pipes, CI, tests).
 pub fn progress(len: u64, what: &str) -> indicatif::ProgressBar {
     if std::io::stderr().is_terminal() && std::env::var_os("CI").is_none() {

@@ -110,12 +110,10 @@ pub struct Config {
 /// a table with errors leaves its figures out, and its rules would be reported as unmatched too.
 pub fn load_config(data_dir: &Path, catalog: &Catalog, obs: &[Observation], tables_read: bool, diags: &mut Vec<Diagnostic>) -> Config {
     let (rules, uncertainty) = crate::reconcile::load_rules(data_dir, catalog, diags);
+    let claims = crate::claims::load(data_dir, catalog, diags);
     if tables_read {
         diags.extend(crate::reconcile::unmatched_rules(data_dir, &rules, obs));
         diags.extend(crate::reconcile::unmatched_uncertainty(data_dir, &uncertainty, obs));
-    }
-    let claims = crate::claims::load(data_dir, catalog, diags);
-    if tables_read {
         let rel = crate::ingest::rel_path(data_dir, &data_dir.join("claims.csv"));
         diags.extend(crate::claims::category_problems(&rel, &claims, obs));
     }

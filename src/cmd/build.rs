@@ -23,14 +23,8 @@ pub fn run(a: &Args) -> Result<i32> {
     let charts = crate::charts::draw(&an, &[], &out.join("charts"), crate::charts::Format::All)?;
     // a chart these data no longer draw (the coverage chart without coverage targets) must not
     // outlive them; only the names build draws are touched (not the register's charts)
-    for name in crate::charts::NAMES {
-        for ext in ["svg", "png"] {
-            let f = out.join("charts").join(format!("{name}.{ext}"));
-            if !charts.contains(&format!("{name}.{ext}")) && f.is_file() {
-                std::fs::remove_file(&f).map_err(|e| Error::io("remove the stale file", &f, e))?;
-            }
-        }
-    }
+    let names = crate::charts::NAMES.iter().flat_map(|n| ["svg", "png"].map(|ext| format!("{n}.{ext}")));
+    crate::output::remove_stale(&out.join("charts"), names, &charts)?;
     pb.inc(1);
     pb.set_message("export");
     let mut tables = an.export_tables();
