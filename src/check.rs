@@ -3,7 +3,7 @@
 
 use crate::claims::{eval_traced, Claim, Env, Expr, Iv, Term};
 use crate::model::{fmt_num, fmt_thousands, fmt_value, Observation, Period, Unit};
-use crate::reconcile::{half_unit, Reconciled};
+use crate::reconcile::Reconciled;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -82,7 +82,7 @@ pub fn identities(obs: &[Observation], rec: &[Reconciled], derived: &[Reconciled
         for (part, whole) in pairs {
             if o.series == *part {
                 if let Some(w) = find(whole, o.period, &o.source_id) {
-                    if o.value > w.value + half_unit(o) + half_unit(w) {
+                    if o.value > w.value + o.half_unit() + w.half_unit() {
                         f.push(Finding { identity: "part-not-above-whole".into(), series: part.to_string(), period: o.period.start.to_string(), message: format!("{}: {part} {} exceeds {whole} {}", o.source_id, fmt_thousands(o.value), fmt_thousands(w.value)) });
                     }
                 }
@@ -91,7 +91,7 @@ pub fn identities(obs: &[Observation], rec: &[Reconciled], derived: &[Reconciled
         if o.series == "camps.counterrevolutionaries" {
             if let (Some(sh), Some(pop)) = (find("camps.counterrevolutionaries_share", o.period, &o.source_id), find("camps.population", o.period, &o.source_id)) {
                 let implied = sh.value / 100.0 * pop.value;
-                let slack = sh.rounding() / 100.0 * pop.value + half_unit(o);
+                let slack = sh.rounding() / 100.0 * pop.value + o.half_unit();
                 if (implied - o.value).abs() > slack {
                     f.push(Finding { identity: "count-against-share".into(), series: o.series.clone(), period: o.period.start.to_string(), message: format!("{}: {} counter-revolutionaries, but {}% of {} is {}", o.source_id, fmt_thousands(o.value), fmt_num(sh.value, sh.decimals), fmt_thousands(pop.value), fmt_thousands(implied)) });
                 }

@@ -20,7 +20,7 @@
 //! - `stock-flow`: population on 1 January y+1 minus (population on 1 January y + arrivals -
 //!   releases - deaths - escapes + recaptured): the residual of the accounting identity.
 
-use crate::model::{Date, Evidence, Observation, Period, Unit};
+use crate::model::{Bound, Date, Evidence, Observation, Period, Unit};
 use crate::reconcile::Reconciled;
 use rand::distributions::Distribution;
 use rand::SeedableRng;
@@ -155,6 +155,8 @@ impl Out<'_> {
             category: String::new(),
             value,
             decimals,
+            rounded_to: 0.0,
+            bound: Bound::None,
             unit,
             source_id: DERIVED_SOURCE.into(),
             location: format!("derived: rule {rule}"),

@@ -32,6 +32,8 @@ pub mod kind {
     pub const BAD_UNIT: &str = "bad-unit";
     pub const CLAIM_ERROR: &str = "claim-error";
     pub const CONFIG_ERROR: &str = "config-error";
+    pub const BAD_ROUNDING: &str = "bad-rounding";
+    pub const BAD_BOUND: &str = "bad-bound";
     // registers (see src/register.rs): cells not read and register structure
     pub const MISSING_COLUMN: &str = "missing-column";
     pub const DUPLICATE_COLUMN: &str = "duplicate-column";

@@ -162,7 +162,7 @@ pub fn reconciled_table(rec: &[Reconciled]) -> Table {
             f("n_sources", FieldType::Integer, "Number of sources with a value", true),
             f("method", FieldType::String, "Rule that chose the value (preferred:<source>, median-of-documents, most-precise-document, single-document, monte-carlo:<rule>)", true),
             f("sources", FieldType::String, "Sources, ';'-joined", true),
-            f("flags", FieldType::String, "';'-joined flags: conflict, single-source, witness-variant, witness-excluded, gap-filled, input-conflict, uncertainty:<rule>", false),
+            f("flags", FieldType::String, "';'-joined flags: conflict, single-source, witness-variant, witness-excluded, gap-filled, input-conflict, lower-bound, upper-bound, uncertainty:<rule>", false),
         ],
         primary_key: vec!["series", "period_start", "period_end", "category"],
         rows,

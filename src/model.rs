@@ -187,6 +187,26 @@ impl Evidence {
     }
 }
 
+/// A printed figure that is a bound, not a value: "more than" (lower) or "did not exceed" (upper).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Bound {
+    #[default]
+    None,
+    Lower,
+    Upper,
+}
+
+impl Bound {
+    pub fn parse(s: &str) -> Option<Bound> {
+        match s {
+            "" => Some(Bound::None),
+            "lower" => Some(Bound::Lower),
+            "upper" => Some(Bound::Upper),
+            _ => None,
+        }
+    }
+}
+
 /// One value as a source gives it, remembering the cell it came from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Observation {
@@ -196,6 +216,13 @@ pub struct Observation {
     pub value: f64,
     /// Decimals as printed (for deciding what is rounding and what is a conflict).
     pub decimals: usize,
+    /// The unit a whole figure is rounded to where the source prints it rounded ("2,3 million":
+    /// 100,000; "some 45,000": 1,000), as the data says in a long table's `rounded_to` column;
+    /// 0 for a figure exact to its printed digits.
+    pub rounded_to: f64,
+    /// Whether the figure is a bound ("more than 1.7 million", "did not exceed 44 percent"), as the
+    /// data says in a long table's `bound` column.
+    pub bound: Bound,
     pub unit: Unit,
     pub source_id: String,
     pub location: String,
@@ -214,6 +241,17 @@ impl Observation {
     /// Half a unit in the last printed place: how far the true value may be from the printed one.
     pub fn rounding(&self) -> f64 {
         0.5 * 10f64.powi(-(self.decimals as i32))
+    }
+    /// Half a unit of the printed precision: of the last printed decimal, else of the unit the
+    /// data says the figure is rounded to (`rounded_to`), else of the last digit (0.5).
+    pub fn half_unit(&self) -> f64 {
+        if self.decimals > 0 {
+            self.rounding()
+        } else if self.rounded_to > 0.0 {
+            self.rounded_to / 2.0
+        } else {
+            0.5
+        }
     }
     pub fn value_text(&self) -> String {
         fmt_num(self.value, self.decimals)

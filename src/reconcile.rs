@@ -4,7 +4,7 @@
 //! `data/uncertainty.toml` declares. Conflicts are flagged, never averaged away silently.
 
 use crate::diag::{kind, nth_table_line, read_toml, Diagnostic};
-use crate::model::{Observation, Period, Unit};
+use crate::model::{Bound, Observation, Period, Unit};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -346,69 +346,37 @@ impl Rules {
     }
 }
 
-/// Whether a note calls its figure approximate: "approximate" or "rounded" (not "period
-/// approximate", which is about the date), or "about", "around", "some", "nearly", "roughly" just
-/// before a figure ("some 1.3 million", "'nearly 20 million'"; not "some similar articles").
-fn approximate(note: &str) -> bool {
-    let n = note.replace("period approximate", "").replace("date approximate", "");
-    if n.contains("approximate") || n.contains("rounded") {
-        return true;
-    }
-    ["about ", "around ", "some ", "nearly ", "roughly "].iter().any(|w| {
-        n.match_indices(w).any(|(i, _)| n[i + w.len()..].trim_start_matches(['\'', '"', '\u{ab}', ' ']).starts_with(|c: char| c.is_ascii_digit()))
-    })
-}
-
-/// Half a unit of the printed precision, used to tell rounding from conflict. A figure whose note
-/// marks it as approximate ("about", "some", "around", "nearly", "roughly", "approximate") and
-/// that ends in k zeros is taken as rounded to 10^k. A figure whose note says it is printed in
-/// thousands or millions ("printed as 223,6 thousand", "'352 tys.'", "'2,3 millones'") is rounded
-/// to its last printed digit: 10^k for its k final zeros, at most 10^3 in thousands and 10^6 in
-/// millions (2,550 thousand is rounded to a thousand, not to ten thousand). Every other figure is
-/// exact to its printed decimals.
-pub fn half_unit(o: &Observation) -> f64 {
-    if o.decimals > 0 {
-        return o.rounding();
-    }
-    let n = o.note.to_lowercase();
-    let approx = approximate(&n);
-    // the largest power of ten the printed scale allows: thousands, else millions
-    const THOUSANDS: [&str; 4] = ["thousand", "tys.", "тыс", "tausend"];
-    const MILLIONS: [&str; 8] = ["million", "mln", "млн", "miljoon", "millon", "milion", "mio.", "milioni"];
-    let scale = if THOUSANDS.iter().any(|w| n.contains(w)) {
-        Some(3)
-    } else if MILLIONS.iter().any(|w| n.contains(w)) {
-        Some(6)
-    } else {
-        None
-    };
-    if !approx && scale.is_none() {
-        return 0.5;
-    }
-    let cap = scale.unwrap_or(6);
-    let mut v = o.value.abs().round() as i64;
-    if v == 0 {
-        return 0.5;
-    }
-    let mut k = 0;
-    while v % 10 == 0 && k < cap {
-        v /= 10;
-        k += 1;
-    }
-    0.5 * 10f64.powi(k)
-}
-
 /// How far the true value may lie from a printed one: nothing for an exact printed count (persons
-/// or a number of things, printed to the unit and not marked approximate), half a unit of the last
-/// printed digit for a percent or a rate (a "24 percent" is 23.5 to 24.5) and for any figure with
-/// decimals, or the rounding of an approximate figure.
+/// or a number of things, printed to the unit and not rounded), half a unit of the last printed
+/// digit for a percent or a rate (a "24 percent" is 23.5 to 24.5) and for any figure with
+/// decimals, or half the unit a rounded figure is rounded to (`rounded_to` in the data).
 pub fn range_slack(o: &Observation) -> f64 {
     let count = matches!(o.unit, Unit::Persons | Unit::Count);
-    if count && o.decimals == 0 && half_unit(o) <= 0.5 {
+    if count && o.decimals == 0 && o.rounded_to <= 1.0 {
         0.0
     } else {
-        half_unit(o)
+        o.half_unit()
     }
+}
+
+/// The values a printed figure allows: its rounding on either side, open above for a lower bound
+/// ("more than 1.7 million") and below for an upper bound ("did not exceed 44 percent").
+fn allowed(o: &Observation) -> (f64, f64) {
+    let s = range_slack(o);
+    match o.bound {
+        Bound::None => (o.value - s, o.value + s),
+        Bound::Lower => (o.value - s, f64::INFINITY),
+        Bound::Upper => (f64::NEG_INFINITY, o.value + s),
+    }
+}
+
+/// Whether two printed figures disagree: no value is allowed by both (two exact counts that
+/// differ by a single person disagree; 4.8 and 4.81 percent do not; "more than 260,000" and
+/// 262,000 do not).
+pub fn disagree(a: &Observation, b: &Observation) -> bool {
+    let (alo, ahi) = allowed(a);
+    let (blo, bhi) = allowed(b);
+    ahi + 1e-9 < blo || bhi + 1e-9 < alo
 }
 
 fn median(v: &mut [f64]) -> f64 {
@@ -448,7 +416,7 @@ pub fn reconcile(obs: &[Observation], rules: &Rules, unc: &Uncertainty) -> Vec<R
         let mut conflict = false;
         for (i, a) in os.iter().enumerate() {
             for b in &os[i + 1..] {
-                if (a.value - b.value).abs() > range_slack(a) + range_slack(b) + 1e-9 {
+                if disagree(a, b) {
                     conflict = true;
                 }
             }
@@ -463,14 +431,35 @@ pub fn reconcile(obs: &[Observation], rules: &Rules, unc: &Uncertainty) -> Vec<R
         for o in &os {
             by_doc.entry(doc_of(&o.source_id)).or_default().push(o);
         }
+        // the bound a document's value is ("more than ..."), where it is one
+        let mut doc_bound: BTreeMap<String, Bound> = BTreeMap::new();
         for (d, mut v) in by_doc {
             v.sort_by_key(|o| rank(&o.source_id));
-            let first = v[0].value;
-            if v.iter().any(|o| (o.value - first).abs() > range_slack(o) + range_slack(v[0]) + 1e-9) {
+            if v.iter().any(|o| disagree(o, v[0])) {
                 flags.push("witness-variant".to_string());
             }
-            doc_half.insert(d.clone(), half_unit(v[0]));
-            docs.insert(d, first);
+            doc_half.insert(d.clone(), v[0].half_unit());
+            doc_bound.insert(d.clone(), v[0].bound);
+            docs.insert(d, v[0].value);
+        }
+        // a bound says where the value lies, not what it is: where a document gives the value
+        // itself, the bounds of the others agree or conflict but take no part in the value (nor in
+        // its range unless they conflict)
+        let valued = |d: &String| doc_bound[d] == Bound::None;
+        let any_valued = docs.keys().any(valued);
+        let gives_value = |d: &String| !any_valued || valued(d);
+        if any_valued {
+            for (d, h) in doc_half.iter_mut() {
+                if !valued(d) {
+                    *h = f64::INFINITY;
+                }
+            }
+        } else {
+            for (b, word) in [(Bound::Lower, "lower-bound"), (Bound::Upper, "upper-bound")] {
+                if doc_bound.values().any(|x| *x == b) {
+                    flags.push(word.to_string());
+                }
+            }
         }
         let rule = rules.series_rule(&series, period);
         let method = rule.map(|r| r.method.clone()).or_else(|| rules.default_method.clone()).unwrap_or_else(|| "median".into());
@@ -490,12 +479,15 @@ pub fn reconcile(obs: &[Observation], rules: &Rules, unc: &Uncertainty) -> Vec<R
                 let mut meds: Vec<f64> = precise.iter().map(|k| docs[*k]).collect();
                 (median(&mut meds), "most-precise-document".to_string(), d)
             } else {
-                let mut meds: Vec<f64> = docs.values().cloned().collect();
+                let mut meds: Vec<f64> = docs.iter().filter(|(d, _)| gives_value(d)).map(|(_, v)| *v).collect();
                 (median(&mut meds), if docs.len() > 1 { "median-of-documents".to_string() } else { "single-document".to_string() }, d)
             }
         };
-        let mut low = os.iter().map(|o| o.value - range_slack(o)).fold(f64::INFINITY, f64::min);
-        let mut high = os.iter().map(|o| o.value + range_slack(o)).fold(f64::NEG_INFINITY, f64::max);
+        // the range spans every figure that gives the value (a bound left out of the value stays
+        // out of the range unless it disagrees, so that a conflict stays visible)
+        let in_range = |o: &&&Observation| gives_value(&doc_of(&o.source_id)) || conflict;
+        let mut low = os.iter().filter(in_range).map(|o| o.value - range_slack(o)).fold(f64::INFINITY, f64::min);
+        let mut high = os.iter().filter(in_range).map(|o| o.value + range_slack(o)).fold(f64::NEG_INFINITY, f64::max);
         low = low.min(value);
         high = high.max(value);
         for r in unc.rule.iter().filter(|r| category.is_empty() && r.applies(&series, &period)) {
@@ -543,14 +535,27 @@ pub fn reconcile(obs: &[Observation], rules: &Rules, unc: &Uncertainty) -> Vec<R
 
 #[cfg(test)]
 mod tests {
+    use super::disagree;
+    use crate::model::{Bound, Evidence, Observation, Period, Unit};
+
+    fn obs(value: f64, rounded_to: f64, bound: Bound) -> Observation {
+        Observation { series: "x.y".into(), period: Period::year(1940), category: String::new(), value, decimals: 0, rounded_to, bound, unit: Unit::Persons, source_id: "s".into(), location: "p. 1".into(), evidence: Evidence::Printed, note: String::new(), file: String::new(), line: 0, column: 0 }
+    }
+
     #[test]
-    fn approximate_figures_are_told_by_the_words_before_them() {
-        assert!(super::approximate("approximate: 'some 1.3 million' inmates"));
-        assert!(super::approximate("in the labour colonies 'quasi 429.000' (nearly 429,000), rounded"));
-        assert!(super::approximate("about 45,000 fugitives"));
-        assert!(super::approximate("'nearly 20 million' arrests"));
-        assert!(!super::approximate("convicted on charges of state crimes and some similar articles"));
-        assert!(!super::approximate("lower bound: more than 1,200 seized (period approximate)"));
-        assert!(!super::approximate("they then held about twice as many"));
+    fn figures_disagree_beyond_their_rounding_and_bounds() {
+        use Bound::*;
+        // exact counts one person apart disagree; a rounded figure covers half its unit
+        assert!(disagree(&obs(1500524.0, 0.0, None), &obs(1500525.0, 0.0, None)));
+        assert!(!disagree(&obs(2300000.0, 100000.0, None), &obs(2349999.0, 0.0, None)));
+        assert!(disagree(&obs(2300000.0, 100000.0, None), &obs(2350001.0, 0.0, None)));
+        // "more than 260,000" allows 262,000 but not 250,000; "did not exceed" the other way
+        assert!(!disagree(&obs(260000.0, 0.0, Lower), &obs(262000.0, 0.0, None)));
+        assert!(disagree(&obs(260000.0, 0.0, Lower), &obs(250000.0, 0.0, None)));
+        assert!(!disagree(&obs(44.0, 0.0, Upper), &obs(40.0, 0.0, None)));
+        assert!(disagree(&obs(44.0, 0.0, Upper), &obs(45.0, 0.0, None)));
+        // two lower bounds never disagree; a lower above an upper does
+        assert!(!disagree(&obs(10.0, 0.0, Lower), &obs(900.0, 0.0, Lower)));
+        assert!(disagree(&obs(900.0, 0.0, Lower), &obs(10.0, 0.0, Upper)));
     }
 }

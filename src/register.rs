@@ -9,7 +9,7 @@
 
 use crate::diag::{kind, line_col, Diagnostic};
 use crate::error::{Error, Result};
-use crate::model::{fmt_thousands, Date, Evidence, Observation, Period, Unit};
+use crate::model::{fmt_thousands, Bound, Date, Evidence, Observation, Period, Unit};
 use crate::reconcile::Reconciled;
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -641,6 +641,8 @@ pub fn observations(imp: &Import, totals: &[YearTotal]) -> Vec<Observation> {
                 category: c.id.clone(),
                 value: v.value,
                 decimals: 0,
+                rounded_to: 0.0,
+                bound: Bound::None,
                 unit: Unit::Persons,
                 source_id: src.clone(),
                 location: format!("row id {}, column '{}' ({}:{}:{})", c.id, v.header, imp.file, v.line, v.column),
@@ -657,7 +659,7 @@ pub fn observations(imp: &Import, totals: &[YearTotal]) -> Vec<Observation> {
             (SERIES_SUM, t.sum, Unit::Persons, format!("sum of {series} over the {} camps with a figure for {}", t.reporting, t.year)),
             (SERIES_REPORTING, t.reporting as f64, Unit::Count, format!("number of camps with a figure for {} in the register", t.year)),
         ] {
-            out.push(Observation { series: s.into(), period: imp.period.period(t.year), category: String::new(), value: v, decimals: 0, unit: u, source_id: src.clone(), location: "derived: rule register-sum".into(), evidence: Evidence::Derived, note, file: String::new(), line: 0, column: 0 });
+            out.push(Observation { series: s.into(), period: imp.period.period(t.year), category: String::new(), value: v, decimals: 0, rounded_to: 0.0, bound: Bound::None, unit: u, source_id: src.clone(), location: "derived: rule register-sum".into(), evidence: Evidence::Derived, note, file: String::new(), line: 0, column: 0 });
         }
     }
     crate::tidy::sort_observations(&mut out);

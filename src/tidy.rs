@@ -1,6 +1,6 @@
 //! Tidy: melt typed tables into observations (one row per value as a source gives it).
 
-use crate::model::{Evidence, Observation};
+use crate::model::{Bound, Evidence, Observation};
 use crate::validate::TypedTable;
 
 pub fn melt(tables: &[TypedTable]) -> Vec<Observation> {
@@ -43,6 +43,8 @@ pub fn melt(tables: &[TypedTable]) -> Vec<Observation> {
                     category,
                     value,
                     decimals,
+                    rounded_to: 0.0,
+                    bound: Bound::None,
                     unit: p.unit,
                     source_id: p.source_id.clone(),
                     location,

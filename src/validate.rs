@@ -4,7 +4,7 @@
 
 use crate::diag::{kind, Diagnostic};
 use crate::ingest::{Catalog, RawTable};
-use crate::model::{parse_figure, parse_year, Date, Evidence, Observation, Period, Unit};
+use crate::model::{parse_figure, parse_year, Bound, Date, Evidence, Observation, Period, Unit};
 
 /// Where a row's period comes from.
 #[derive(Debug, Clone)]
@@ -504,6 +504,8 @@ fn validate_wide(cat: &Catalog, t: &RawTable, diags: &mut Vec<Diagnostic>) -> Op
 }
 
 const LONG_COLUMNS: &[&str] = &["series", "period_start", "period_end", "category", "value", "unit", "location", "note"];
+/// Columns a long table may add: the unit a rounded figure is rounded to, and whether it is a bound.
+const LONG_OPTIONAL: &[&str] = &["rounded_to", "bound"];
 
 /// The sections of a manifest that describe a wide table's columns and rows: in a long table
 /// (`layout = "long"`) they would be silently ignored, so each is an error at its place.
@@ -525,6 +527,30 @@ fn wide_only_sections(t: &RawTable, diags: &mut Vec<Diagnostic>) {
     }
 }
 
+/// A long table's `rounded_to` cell: empty (the figure is exact to its printed digits) or the power
+/// of ten, 10 or more, that a whole figure is printed rounded to, of which the figure is a multiple.
+fn rounded_to_cell(file: &str, line: usize, i: usize, raw: &str, value: Option<(f64, usize)>, diags: &mut Vec<Diagnostic>) -> Option<f64> {
+    if raw.is_empty() {
+        return Some(0.0);
+    }
+    let mut err = |msg: String| {
+        diags.push(Diagnostic::error(file, line, i + 1, kind::BAD_ROUNDING, msg));
+        None
+    };
+    let Some((r, 0)) = parse_figure(raw) else {
+        return err(format!("rounded_to '{raw}' is not a whole number (10, 100, 1000, ...)"));
+    };
+    let k = r.log10().round();
+    if r < 10.0 || (10f64.powf(k) - r).abs() > 1e-9 {
+        return err(format!("rounded_to '{raw}' is not a power of ten of 10 or more"));
+    }
+    match value {
+        Some((_, d)) if d > 0 => err(format!("a figure printed with decimals is exact to its last decimal; rounded_to '{raw}' says otherwise")),
+        Some((v, _)) if (v / r - (v / r).round()).abs() > 1e-9 => err(format!("the figure {} is not a multiple of rounded_to {raw}", v)),
+        _ => Some(r),
+    }
+}
+
 fn validate_long(cat: &Catalog, t: &RawTable, diags: &mut Vec<Diagnostic>) -> TypedTable {
     wide_only_sections(t, diags);
     let mut long_rows = Vec::new();
@@ -537,9 +563,11 @@ fn validate_long(cat: &Catalog, t: &RawTable, diags: &mut Vec<Diagnostic>) -> Ty
         }
     }
     // another column (a `source_id`, say) would be read by nobody
-    for (i, h) in t.header.iter().enumerate().filter(|(_, h)| !LONG_COLUMNS.contains(&h.as_str())) {
-        diags.push(Diagnostic::error(&t.csv_file, 1, i + 1, kind::MANIFEST_ERROR, format!("a long table has no column '{h}': its columns are {}", LONG_COLUMNS.join(", "))));
+    for (i, h) in t.header.iter().enumerate().filter(|(_, h)| !LONG_COLUMNS.contains(&h.as_str()) && !LONG_OPTIONAL.contains(&h.as_str())) {
+        diags.push(Diagnostic::error(&t.csv_file, 1, i + 1, kind::MANIFEST_ERROR, format!("a long table has no column '{h}': its columns are {}, and optionally {}", LONG_COLUMNS.join(", "), LONG_OPTIONAL.join(", "))));
     }
+    let rounded_ix = t.col_index("rounded_to");
+    let bound_ix = t.col_index("bound");
     if t.rows.is_empty() {
         diags.push(Diagnostic::error(&t.csv_file, 1, 1, kind::MISSING_CELL, "the table has a header but no rows"));
     }
@@ -613,6 +641,15 @@ fn validate_long(cat: &Catalog, t: &RawTable, diags: &mut Vec<Diagnostic>) -> Ty
                 diags.push(Diagnostic::error(&t.csv_file, r.line, ix(6) + 1, kind::MISSING_CELL, "every figure needs a location"));
                 bad = true;
             }
+            let rounded_to = rounded_ix.map_or(Some(0.0), |i| rounded_to_cell(&t.csv_file, r.line, i, r.cells[i].trim(), value, diags));
+            let bound = bound_ix.map_or(Some(Bound::None), |i| {
+                let b = Bound::parse(r.cells[i].trim());
+                if b.is_none() {
+                    diags.push(Diagnostic::error(&t.csv_file, r.line, i + 1, kind::BAD_BOUND, format!("bound '{}' is not lower, upper or empty", r.cells[i].trim())));
+                }
+                b
+            });
+            let (Some(rounded_to), Some(bound)) = (rounded_to, bound) else { continue };
             if let (false, Some(period), Some((value, decimals)), Some(unit)) = (bad, period, value, unit) {
                 long_rows.push(Observation {
                     series,
@@ -620,6 +657,8 @@ fn validate_long(cat: &Catalog, t: &RawTable, diags: &mut Vec<Diagnostic>) -> Ty
                     category: cell(3),
                     value,
                     decimals,
+                    rounded_to,
+                    bound,
                     unit,
                     source_id: t.source_id.clone(),
                     location: cell(6),

@@ -130,19 +130,45 @@ fn counts_are_exact_and_percents_rounded() {
     assert!(r.contains(",11.45,12.50,percent,"), "a whole percent 12 reaches 12.5: {r}");
 }
 
-/// A figure printed in thousands ("1,2 thousand") is rounded to its last printed digit: an exact
-/// count within that rounding agrees with it, and the range spans the rounding.
+/// A figure the data marks as rounded (`rounded_to`: "1,2 thousand" is rounded to 100) agrees with
+/// an exact count within that rounding, and the range spans the rounding. Words in a note change
+/// nothing: "about 1,300" without `rounded_to` is exact.
 #[test]
-fn figures_printed_in_thousands_are_rounded() {
+fn figures_marked_rounded_are_rounded() {
     let w = Work::new();
-    w.write("tables/demo/stocks.csv", b"year,camps,colonies,total,share\n1938,1000,500,1500,10.5\n1939,1234,600,1834,12.0\n1940,1300,700,2000,11.5\n");
-    w.write("tables/demo2/text.csv", b"series,period_start,period_end,category,value,unit,location,note\ncamps.population,1939-01-01,1939-01-01,,1200,persons,p. 5,\"printed as 1,2 thousand\"\n");
+    w.write("tables/demo/stocks.csv", b"year,camps,colonies,total,share\n1938,1000,500,1500,10.5\n1939,1234,600,1834,12.0\n1940,1301,700,2001,11.5\n");
+    w.write("tables/demo2/text.csv", b"series,period_start,period_end,category,value,unit,location,note,rounded_to\ncamps.population,1939-01-01,1939-01-01,,1200,persons,p. 5,\"printed as 1,2 thousand\",100\ncamps.population,1940-01-01,1940-01-01,,1300,persons,p. 6,\"about 1,300\",\n");
     let o = w.run(&["export", "--out", "x", "--format", "csv"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let rec = std::fs::read_to_string(w.path("x/reconciled.csv")).unwrap();
-    let r = rec.lines().find(|l| l.starts_with("camps.population,1939-01-01,")).unwrap_or_else(|| panic!("{rec}"));
+    let row = |p: &str| rec.lines().find(|l| l.starts_with(p)).unwrap_or_else(|| panic!("{p} missing in {rec}")).to_string();
+    let r = row("camps.population,1939-01-01,");
     assert!(!r.contains("conflict"), "1,234 lies within 1,2 thousand: {r}");
     assert!(r.contains(",1150,1250,persons,"), "{r}");
+    let r = row("camps.population,1940-01-01,");
+    assert!(r.contains(",1300,1301,persons,") && r.contains("conflict"), "a note's words do not round: {r}");
+}
+
+/// A bound ("more than 1,200": `bound = lower`) agrees with every value it allows and takes no part
+/// in the value or the range where another document gives the value; a value outside it conflicts;
+/// a reconciled value that is itself a bound is flagged so.
+#[test]
+fn bounds_agree_with_what_they_allow_and_are_flagged() {
+    let w = Work::new();
+    w.write("tables/demo/stocks.csv", b"year,camps,colonies,total,share\n1938,1000,500,1500,10.5\n1939,1234,600,1834,12.0\n1940,1300,700,2000,11.5\n");
+    w.write("tables/demo2/text.csv", b"series,period_start,period_end,category,value,unit,location,note,bound\ncamps.population,1939-01-01,1939-01-01,,1200,persons,p. 5,more than 1200,lower\ncamps.population,1940-01-01,1940-01-01,,1200,persons,p. 6,at most 1200,upper\ncamps.population,1941-01-01,1941-01-01,,1500,persons,p. 7,more than 1500,lower\n");
+    let o = w.run(&["export", "--out", "x", "--format", "csv"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let rec = std::fs::read_to_string(w.path("x/reconciled.csv")).unwrap();
+    let row = |p: &str| rec.lines().find(|l| l.starts_with(p)).unwrap_or_else(|| panic!("{p} missing in {rec}")).to_string();
+    let r = row("camps.population,1939-01-01,");
+    assert!(r.contains(",1234,1234,1234,persons,2,most-precise-document,demo;demo2,"), "the bound agrees and stays out: {r}");
+    assert!(!r.contains("conflict") && !r.contains("bound") && !r.contains("single-source"), "{r}");
+    let r = row("camps.population,1940-01-01,");
+    assert!(r.contains("conflict"), "1,300 is above 'at most 1,200': {r}");
+    assert!(r.contains(",1300,1200,1300,persons,"), "a bound that conflicts stays in the range: {r}");
+    let r = row("camps.population,1941-01-01,");
+    assert!(r.contains(",1500,1500,1500,persons,1,single-document,demo2,") && r.ends_with(",single-source;lower-bound"), "{r}");
 }
 
 /// A `preferred` rule gives the value only where a preferred source has one; elsewhere the median
@@ -259,7 +285,7 @@ fn the_most_precise_document_gives_the_value_when_documents_agree_within_roundin
     // demo prints 93 exactly; demo2 prints "about 90" (rounded to tens): no conflict, value 93
     w.write("tables/demo/extra.csv", b"series,period_start,period_end,category,value,unit,location,note\ncamps.deaths,1939-01-01,1939-12-31,,93,persons,p. 3,\n");
     w.write("tables/demo/extra.toml", b"title = \"extra\"\nlayout = \"long\"\nunit = \"persons\"\n");
-    let t = w.read("tables/demo2/text.csv") + "camps.deaths,1939-01-01,1939-12-31,,90,persons,p. 8,about 90\n";
+    let t = w.read("tables/demo2/text.csv").replace(",note\n", ",note,rounded_to\n").replace("\n", ",\n").replacen(",rounded_to,\n", ",rounded_to\n", 1) + "camps.deaths,1939-01-01,1939-12-31,,90,persons,p. 8,about 90,10\n";
     w.write("tables/demo2/text.csv", t.as_bytes());
     let o = w.run(&["build", "--out", "o"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
