@@ -138,7 +138,8 @@ impl Out<'_> {
         if !printed && matches!(rule, "sum" | "share") {
             flags.push("gap-filled".to_string());
         }
-        if inputs.iter().any(|r| r.flags.iter().any(|f| f == "conflict")) {
+        // a conflict carried through a derived input (a gap-filled sum) counts too
+        if inputs.iter().any(|r| r.flags.iter().any(|f| f == "conflict" || f == "input-conflict")) {
             flags.push("input-conflict".to_string());
         }
         // one document behind the value, however many copies of it the inputs name
@@ -146,6 +147,7 @@ impl Out<'_> {
         if documents.len() == 1 {
             flags.push("single-source".to_string());
         }
+        let (low, high) = crate::model::round_outward(unit, low, high, decimals);
         if emit_row && !printed {
             self.rows.push(Reconciled { series: series.into(), period, category: String::new(), value, low, high, unit, decimals, n_sources: sources.len(), method: format!("monte-carlo:{rule}"), sources: sources.clone(), flags });
         }

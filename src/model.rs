@@ -258,6 +258,17 @@ impl Observation {
     }
 }
 
+/// A range's ends rounded outward to the decimals they are written with (`range_decimals`), so that
+/// the written range always contains the computed one: a widened 8,011.3 is written 8,012, not 8,011.
+pub fn round_outward(unit: Unit, low: f64, high: f64, decimals: usize) -> (f64, f64) {
+    if !low.is_finite() || !high.is_finite() {
+        return (low, high);
+    }
+    let s = 10f64.powi(range_decimals(unit, low, high, decimals) as i32);
+    // a tolerance of a millionth of a unit keeps 22.65 (2264.9999999 after scaling) where it is
+    ((low * s + 1e-6).floor() / s, (high * s - 1e-6).ceil() / s)
+}
+
 /// The decimals that show a range's ends as they are: the value's own, or one more where the ends
 /// lie half a printed unit away (22.7 percent is 22.65 to 22.75, not "22.6 to
 /// 22.8"; 4.8 and 4.81 give 4.75 to 4.85, not "4.8 to 4.8"). Whole counts stay whole, and ends that

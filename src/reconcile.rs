@@ -505,6 +505,7 @@ pub fn reconcile(obs: &[Observation], rules: &Rules, unc: &Uncertainty) -> Vec<R
         if unit == Unit::Percent && os.iter().all(|o| o.value <= 100.0) {
             high = high.min(100.0);
         }
+        let (low, high) = crate::model::round_outward(unit, low, high, decimals);
         if conflict {
             flags.insert(0, "conflict".into());
         }

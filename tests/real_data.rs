@@ -75,6 +75,10 @@ fn committed_export_invariants() {
         derived += r[9].starts_with("monte-carlo:") as usize;
     }
     assert!(rows > 500 && conflicts > 0 && multi > 10 && derived > 10, "{rows} {conflicts} {multi} {derived}");
+    // a conflict reaches a rate through a gap-filled sum: 1946's camps (600,897 against 746,871)
+    // feed the gap-filled camps + colonies of 1 January 1946, and so the 1945 GULAG death rate
+    let rate = text.lines().find(|l| l.starts_with("gulag.death_rate,1945-01-01,1945-12-31,")).expect("gulag.death_rate 1945");
+    assert!(rate.contains("input-conflict"), "{rate}");
     let obs = std::fs::read_to_string(repo().join("data/clean/observations.csv")).unwrap();
     for line in obs.lines().skip(1) {
         assert!(line.contains(",printed,") || line.contains(",derived,"), "{line}");
