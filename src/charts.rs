@@ -191,7 +191,7 @@ pub fn build_charts(an: &Analysis) -> Vec<Chart> {
         Unit::Persons,
         vec![layer("Counter-revolutionaries in camps", Style::ErrorBars, yearly(an, "camps.counterrevolutionaries", 1934, 1953), 0), layer("Camp population", Style::Band, yearly(an, "camps.population", 1934, 1953), 0), layer("Share of the camp population", Style::ErrorBars, yearly(an, "camps.counterrevolutionaries_share", 1934, 1953), 1)],
         (1933.5, 1953.5),
-        "Where sources print a share that disagrees with their own counts, the range spans both.",
+        "Shares as printed (range: the printed rounding); the printed share can differ from the ratio of the counts (1946: 59.2 printed, 55.6 from the counts). 1950: the printed count and share include colony inmates (GRZ 1993's note; docs/using-the-data.md).",
     );
     b.y_labels.push("percent".into());
     b.units.push(Unit::Percent);
@@ -204,7 +204,7 @@ pub fn build_charts(an: &Analysis) -> Vec<Chart> {
         Unit::Persons,
         vec![layer("Camps (ITL)", Style::Band, yearly(an, "camps.population", 1934, 1953), 0), layer("Colonies (ITK)", Style::Band, yearly(an, "colonies.population", 1934, 1953), 0), layer("Colonies + prisons (printed together)", Style::Band, yearly(an, "colonies_prisons.population", 1934, 1953), 0), layer("Camps + colonies", Style::Band, yearly(an, "gulag.population", 1934, 1953), 0)],
         (1933.5, 1953.5),
-        "",
+        "Colonies 1946 (956,224) very probably include 444,500 persons sentenced to corrective work without detention (GRZ 1993's note under Appendix B; docs/using-the-data.md), so the 1946 rise of the colony and camps + colonies lines is partly a change of definition.",
     ));
 
     out.push(mk(
@@ -220,12 +220,12 @@ pub fn build_charts(an: &Analysis) -> Vec<Chart> {
             layer("Deaths, whole GULAG (GARF report)", Style::Band, yearly(an, "gulag.deaths", 1934, 1953), 0),
         ],
         (1933.5, 1954.0),
-        "Camp deaths: the Gulag History Museum's chart data, the table cited by Werth (1931-1947) and German's book (1940-1942). Arrivals and releases: the movement table (GARF f. 9414 op. 1 d. 1155) is not yet read.",
+        "Camp deaths: the Gulag History Museum's chart data, the table cited by Werth (1931-1947) and German's book (1940-1942); their bars reach 10% above the recorded count (deaths may be under-recorded: data/uncertainty.toml). In 1939 and 1940 these camp deaths exceed the whole-GULAG deaths of the OURZ report (different documents; docs/series.md). Arrivals and most releases: the movement table (GARF f. 9414 op. 1 d. 1155) is not yet read.",
     ));
 
     out.push(mk(
         "mortality-rate",
-        "Deaths per 1,000 person-years, GULAG 1930-1956 (95% interval)",
+        "Deaths per 1,000 person-years, GULAG 1930-1956",
         "deaths per 1,000 person-years",
         Unit::Per1000,
         vec![
@@ -241,7 +241,7 @@ pub fn build_charts(an: &Analysis) -> Vec<Chart> {
             }).collect(), 0),
         ],
         (1929.5, 1957.0),
-        "Exposure is the mean of consecutive 1 January stocks; intervals from 10,000 seeded Monte Carlo draws.",
+        "Exposure is the mean of consecutive 1 January stocks. Range: 2.5-97.5 percentiles of 10,000 seeded draws over the inputs' rounding and documented uncertainty, chiefly deaths under-recorded by up to 10%, so the recorded rate sits at the bottom of its range (docs/series.md). 1930-1933: the GULAG held camps only (colonies joined it in 1934), so the whole-system stock is the camp count. 1945-1946: colonies 1946 very probably include 444,500 sentenced without detention (docs/using-the-data.md).",
     ));
 
     // sources overlay: each source's printed values
@@ -259,7 +259,7 @@ pub fn build_charts(an: &Analysis) -> Vec<Chart> {
         for (s, pts) in by_src {
             // a source whose figures the reconciliation left out (data/reconcile.toml, [[exclude]]) says so
             let used = pts.iter().any(|p| an.reconciled.iter().any(|r| r.series == series && r.category.is_empty() && r.period == p.period && r.sources.iter().any(|x| x == &s)));
-            let label = if used { s.clone() } else { format!("{s} (left out of the range: see reconcile.toml)") };
+            let label = if used { s.clone() } else { format!("{s} (left out of the reconciled range)") };
             layers.push(layer(&label, Style::Points, pts, 0));
         }
         let xs: Vec<f64> = layers.iter().flat_map(|l| l.points.iter().map(|p| p.x)).collect();
@@ -286,12 +286,12 @@ pub fn build_charts(an: &Analysis) -> Vec<Chart> {
             layer("Death sentences (MVD; bars span the KGB count)", Style::ErrorBars, yearly(an, "nkvd.death_sentences", 1921, 1953), 0),
         ],
         (1920.5, 1954.0),
-        "1953: first half year only.",
+        "1953: the MVD count runs to 30 June only and is not drawn; the 1953 death sentences are the KGB register's whole year, as reprinted by Pykhalov.",
     ));
 
     out.push(mk(
         "prisons-quarterly",
-        "Prison population by quarter, 1939-1960",
+        "Prison population, 1938-1960 (quarterly from 1939)",
         "persons",
         Unit::Persons,
         vec![layer("Prisons of the NKVD/MVD", Style::Band, {
@@ -310,12 +310,12 @@ pub fn build_charts(an: &Analysis) -> Vec<Chart> {
     };
     out.push(mk(
         "special-settlements",
-        "'Kulak' special settlements, 1932-1940",
+        "'Kulak' special settlements, 1932-1941",
         "persons",
         Unit::Persons,
         vec![ssl("special_settlements.population", "Special settlers (stock)", Style::Band), ssl("special_settlements.deaths", "Deaths (per year)", Style::ErrorBars), ssl("special_settlements.births", "Births (per year)", Style::ErrorBars), ssl("special_settlements.escapes", "Escapes (per year)", Style::ErrorBars)],
         (1931.5, 1941.5),
-        "",
+        "Stocks at the date each source gives: 31 December in the series for 1932-1940 (drawn at the year's end, just left of the next year's tick), 1 January or another day in the others; where two sources give 31 December and the next 1 January, both are drawn. Flows at mid-year.",
     ));
 
     // colonies gender composition
@@ -326,7 +326,18 @@ pub fn build_charts(an: &Analysis) -> Vec<Chart> {
     for c in cats {
         gl.push(layer(&c, Style::ErrorBars, an.reconciled.iter().filter(|r| r.series == "colonies.share_by_gender" && r.category == c).map(|r| pt(r, r.period.start.year_f())).collect(), 0));
     }
-    out.push(mk("colonies-gender", "Colony inmates by gender, 1943-1946", "percent", Unit::Percent, gl, (1942.5, 1946.5), "Shares of inmates whose gender was recorded."));
+    // how many inmates the shares leave out: the counts of unrecorded gender, against all counted
+    let unknown: Vec<String> = an
+        .reconciled
+        .iter()
+        .filter(|r| r.series == "colonies.population_by_gender" && r.category == "unknown")
+        .map(|r| {
+            let all: f64 = an.reconciled.iter().filter(|x| x.series == r.series && x.period == r.period).map(|x| x.value).sum();
+            format!("{} {} of {}", r.period.start.y, crate::model::fmt_grouped(r.value, 0), crate::model::fmt_grouped(all, 0))
+        })
+        .collect();
+    let note = if unknown.is_empty() { "Shares of the inmates whose gender was recorded, on 1 January.".to_string() } else { format!("Shares of the inmates whose gender was recorded, on 1 January. Gender not recorded: {} (colonies.population_by_gender).", unknown.join("; ")) };
+    out.push(mk("colonies-gender", "Colony inmates by gender, 1 January 1943-1946", "percent", Unit::Percent, gl, (1942.5, 1946.5), &note));
 
     out.push(estimates_chart(an));
     for c in &mut out {
@@ -406,11 +417,27 @@ fn estimates_chart(an: &Analysis) -> Chart {
         }
         for (src, os) in by_src {
             let y = rows.len() as f64;
-            rows.push(format!("{what}: {src}"));
+            // a bound is said so on its row ("more than 1.5 million" is no point estimate)
+            let bound = |o: &crate::model::Observation| match o.bound {
+                crate::model::Bound::Lower => Some("at least"),
+                crate::model::Bound::Upper => Some("at most"),
+                crate::model::Bound::None => None,
+            };
+            let said: Vec<&str> = os.iter().filter_map(|o| bound(o)).collect();
+            let flags = if said.is_empty() { String::new() } else if os.len() == 1 { format!(" ({})", said[0]) } else { format!(" ({} a bound)", if said.len() == os.len() { "each end" } else { "one end" }) };
+            rows.push(format!("{what}: {src}{flags}"));
             let lo = os.iter().map(|o| o.value).fold(f64::INFINITY, f64::min);
             let hi = os.iter().map(|o| o.value).fold(f64::NEG_INFINITY, f64::max);
             let p = os[0].period;
-            est.push(Pt { period: p, x: y, value: if os.len() == 1 { lo } else { (lo * hi).sqrt() }, low: lo, high: hi, single: true, gap_filled: false, sources: src.to_string(), flags: String::new() });
+            // a printed range is drawn as its two printed ends, with no point between them: a
+            // midpoint would be a figure nobody printed
+            let value = if os.len() == 1 { lo } else { f64::NAN };
+            let bflags: Vec<&str> = os.iter().filter_map(|o| match o.bound {
+                crate::model::Bound::Lower => Some("lower-bound"),
+                crate::model::Bound::Upper => Some("upper-bound"),
+                crate::model::Bound::None => None,
+            }).collect();
+            est.push(Pt { period: p, x: y, value, low: lo, high: hi, single: true, gap_filled: false, sources: src.to_string(), flags: bflags.join(";") });
             if let Some((v, l, h, s)) = &a {
                 arch.push(Pt { period: p, x: y, value: *v, low: *l, high: *h, single: false, gap_filled: false, sources: s.clone(), flags: format!("archival {arch_series} {when}") });
             }
@@ -421,9 +448,9 @@ fn estimates_chart(an: &Analysis) -> Chart {
         title: "Published estimates against the archival figures (log scale)".into(),
         y_labels: vec!["persons (log scale)".into()],
         units: vec![Unit::Persons],
-        layers: vec![layer("Archival figure and range", Style::Band, arch, 0), layer("Published estimate (bar: printed range)", Style::ErrorBars, est, 0)],
+        layers: vec![layer("Archival figure (tick) and range (band)", Style::Band, arch, 0), layer("Published estimate (dot), or the two ends of a printed range", Style::ErrorBars, est, 0)],
         x_range: (0.0, 1.0),
-        note: "Archival: executions = death sentences on NKVD cases in the same calendar years (1935-41: the whole of 1941); arrests = arrests by the state security organs 1937-38; repressed = convictions on NKVD cases 1937-38 (1921-1953: the MVD count to mid-1953, its printed total); deaths = the OURZ report's GULAG deaths; stocks on 1 January (of the next year for end-of-year estimates; of the year for 1939 and 1942, whose date within the year is not printed).".into(),
+        note: "grz1993's executions row is the range of the popular estimates GRZ 1993 cites (its Table 1), not an estimate of its own; its arrests row is the figure it finds hard to reach. Archival: executions = death sentences on NKVD cases in the same calendar years (1935-41: the whole of 1941); arrests = arrests by the state security organs 1937-38; repressed = convictions on NKVD cases 1937-38 (1921-1953: the MVD count to mid-1953, its printed total); deaths = the OURZ report's GULAG deaths; stocks on 1 January (of the next year for end-of-year estimates; of the year for 1939 and 1942, whose date within the year is not printed).".into(),
         kind: Kind::Estimates,
         rows,
         legend_right: false,
@@ -462,13 +489,17 @@ fn coverage_chart(an: &Analysis) -> Option<Chart> {
     })
 }
 
-/// Split points into runs without gaps (more than 1.5 years apart), so lines do not bridge years
-/// with no data.
+/// Split points into runs without gaps, so lines do not bridge periods with no data: a gap is a step
+/// more than 1.5 times the layer's usual step (the median of its steps longer than a week), and
+/// never more than 1.5 years (yearly points: a missing year; quarterly: a missing quarter).
 fn segments(points: &[Pt]) -> Vec<&[Pt]> {
+    let mut steps: Vec<f64> = points.windows(2).map(|w| w[1].x - w[0].x).filter(|d| *d > 0.02).collect();
+    steps.sort_by(|a, b| a.total_cmp(b));
+    let gap = steps.get(steps.len() / 2).map_or(1.5, |m| (1.5 * m).min(1.5));
     let mut out = Vec::new();
     let mut start = 0;
     for i in 1..=points.len() {
-        if i == points.len() || points[i].x - points[i - 1].x > 1.5 {
+        if i == points.len() || points[i].x - points[i - 1].x > gap + 1e-9 {
             out.push(&points[start..i]);
             start = i;
         }
@@ -540,8 +571,17 @@ where
     for (i, line) in lines.into_iter().enumerate() {
         foot.draw(&Text::new(line, (20, 4 + 17 * i as i32), ("sans-serif", 12).into_font().color(&grey))).map_err(e)?;
     }
-    if c.kind != Kind::Grid {
-        foot.draw(&Text::new("Shaded band / bars: range. Hollow marker: one source only. Triangle: gap-filled (derived).".to_string(), (20, 6 + 17 * n), ("sans-serif", 12).into_font().color(&grey))).map_err(e)?;
+    // the key to the marks this chart draws, and only those
+    if c.kind == Kind::Lines {
+        let marked = |f: &dyn Fn(&Pt) -> bool| c.layers.iter().filter(|l| l.style != Style::Points).any(|l| l.points.iter().any(f));
+        let mut key = vec!["Shaded band / bars: range."];
+        if marked(&|p| p.single && !p.gap_filled) {
+            key.push("Hollow marker: one source only.");
+        }
+        if marked(&|p| p.gap_filled) {
+            key.push("Triangle: gap-filled (derived).");
+        }
+        foot.draw(&Text::new(key.join(" "), (20, 6 + 17 * n), ("sans-serif", 12).into_font().color(&grey))).map_err(e)?;
     }
     let panels: Vec<DrawingArea<DB, Shift>> = if c.y_labels.len() == 2 { let (a, b) = main.split_vertically(main_h * 3 / 5); vec![a, b] } else { vec![main] };
     match c.kind {
@@ -558,7 +598,11 @@ where
         let unit = c.units[pi.min(c.units.len() - 1)];
         let ymax = layers.iter().flat_map(|(_, l)| l.points.iter().map(|p| p.high.max(p.value))).fold(0.0f64, f64::max);
         let ymin = layers.iter().flat_map(|(_, l)| l.points.iter().map(|p| p.low.min(p.value))).fold(0.0f64, f64::min);
-        let ymax = if ymax <= 0.0 { 1.0 } else { ymax * 1.08 };
+        // room above the data for the legend (about 19 px a line), so that it hides no point
+        let entries = layers.iter().filter(|(_, l)| !l.points.is_empty()).count() as f64;
+        let plot_h = (area.dim_in_pixel().1 as f64 - 58.0).max(100.0);
+        let legend = ((entries * 19.0 + 14.0) / plot_h).min(0.5);
+        let ymax = if ymax <= 0.0 { 1.0 } else { ymax * 1.04 / (1.0 - legend) };
         let mut ch = ChartBuilder::on(area)
             .margin(12)
             .x_label_area_size(34)
@@ -644,11 +688,11 @@ where
     let lo = vals.iter().cloned().fold(f64::INFINITY, f64::min).min(1e5) / 2.0;
     let hi = vals.iter().cloned().fold(0.0f64, f64::max).max(1e6) * 2.0;
     let rows = c.rows.clone();
-    let mut ch = ChartBuilder::on(area).margin(12).x_label_area_size(34).y_label_area_size(label_width(&rows).max(330)).build_cartesian_2d((lo..hi).log_scale(), -0.5..(n - 0.5))?;
+    let mut ch = ChartBuilder::on(area).margin(12).x_label_area_size(34).y_label_area_size(label_width(&rows).max(330)).build_cartesian_2d((lo..hi).log_scale(), -0.5..(n + 2.5))?;
     ch.configure_mesh()
         .x_desc(c.y_labels[0].clone())
         .x_label_formatter(&|v| fmt_axis(*v, Unit::Persons))
-        .y_labels(rows.len().max(1))
+        .y_labels(rows.len().max(1) + 3)
         .y_label_formatter(&|v| {
             let i = v.round();
             if (v - i).abs() < 0.01 && i >= 0.0 { rows.get(i as usize).cloned().unwrap_or_default() } else { String::new() }
@@ -661,13 +705,15 @@ where
     let orange = PALETTE[4];
     ch.draw_series(c.layers[0].points.iter().map(|p| Rectangle::new([(p.low.max(lo), p.x - 0.3), (p.high.max(lo * 1.01), p.x + 0.3)], grey.mix(0.35).filled())))?
         .label(c.layers[0].label.clone())
-        .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 18, y + 5)], grey.mix(0.35).filled()));
+        .legend(move |(x, y)| EmptyElement::at((x, y)) + Rectangle::new([(0, -5), (18, 5)], grey.mix(0.35).filled()) + PathElement::new(vec![(9, -6), (9, 6)], blue.stroke_width(3)));
     ch.draw_series(c.layers[0].points.iter().map(|p| PathElement::new(vec![(p.value, p.x - 0.35), (p.value, p.x + 0.35)], blue.stroke_width(3))))?;
-    ch.draw_series(c.layers[1].points.iter().map(|p| ErrorBar::new_horizontal(p.x, p.low, p.value, p.high, orange.stroke_width(2), 8)))?
+    ch.draw_series(c.layers[1].points.iter().map(|p| PathElement::new(vec![(p.low, p.x), (p.high, p.x)], orange.stroke_width(2))))?
         .label(c.layers[1].label.clone())
         .legend(move |(x, y)| Circle::new((x + 9, y), 4, orange.filled()));
-    ch.draw_series(c.layers[1].points.iter().map(|p| Circle::new((p.value, p.x), 5, orange.filled())))?;
-    ch.configure_series_labels().position(SeriesLabelPosition::UpperLeft).background_style(WHITE.mix(0.85)).border_style(RGBColor(200, 200, 200)).label_font(("sans-serif", 13)).draw()?;
+    // a point estimate: a dot; a printed range: a dot at each printed end
+    ch.draw_series(c.layers[1].points.iter().flat_map(|p| if p.value.is_nan() { vec![p.low, p.high] } else { vec![p.value] }.into_iter().map(move |v| Circle::new((v, p.x), 5, orange.filled()))))?;
+    // three empty rows at the top hold the legend, so that it hides no row
+    ch.configure_series_labels().position(SeriesLabelPosition::UpperRight).background_style(WHITE.mix(0.85)).border_style(RGBColor(200, 200, 200)).label_font(("sans-serif", 13)).draw()?;
     Ok(())
 }
 
@@ -772,7 +818,7 @@ pub fn chart_tables(an: &Analysis) -> Vec<Table> {
         f("period_start", FieldType::Date, "First day of the period", true),
         f("period_end", FieldType::Date, "Last day of the period", true),
         f("x", FieldType::Number, "Horizontal position as drawn (fractional year, or row index)", true),
-        f("value", FieldType::Number, "Value drawn", true),
+        f("value", FieldType::Number, "Value drawn (empty where a printed range is drawn as its two ends, with no value between them)", false),
         f("low", FieldType::Number, "Low end of the drawn range", true),
         f("high", FieldType::Number, "High end of the drawn range", true),
         f("sources", FieldType::String, "Sources, ';'-joined", false),
@@ -791,7 +837,7 @@ pub fn chart_tables(an: &Analysis) -> Vec<Table> {
                     Cell::Str(p.period.start.to_string()),
                     Cell::Str(p.period.end.to_string()),
                     Cell::Num(Some((p.x, 3))),
-                    Cell::Num(Some((p.value, 2))),
+                    Cell::Num(Some((p.value, 2)).filter(|(v, _)| v.is_finite())),
                     Cell::Num(Some((p.low, 2))),
                     Cell::Num(Some((p.high, 2))),
                     Cell::Str(p.sources.clone()),
