@@ -975,7 +975,14 @@ pub fn charts(imp: &Import, totals: &[YearTotal], cmp: &[Comparison]) -> Vec<cra
         legend_right: false,
     };
     a.note = format!("{date_note} Sources: {src}; camps.population reconciled.");
-    b.note = format!("Each camp's figures as the register gives them; lines join years with a figure. {date_note} Source: {src}.");
+    // a camp entered twice in the register is drawn twice: the note says so
+    let mut ids_of: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (_, c) in top.iter().take(7) {
+        ids_of.entry(c.name.as_str()).or_default().push(c.id.as_str());
+    }
+    let twice: Vec<String> = ids_of.iter().filter(|(_, ids)| ids.len() > 1).map(|(n, ids)| format!("{n} is entered under {} ids ({}): one camp, not two", ids.len(), ids.join(", "))).collect();
+    let twice = if twice.is_empty() { String::new() } else { format!(" {} (docs/registers.md).", twice.join("; ")) };
+    b.note = format!("Each camp's figures as the register gives them; lines join years with a figure.{twice} {date_note} Source: {src}.");
     for c in [&mut a, &mut b] {
         for l in &mut c.layers {
             l.points.sort_by(|p, q| p.x.total_cmp(&q.x));
