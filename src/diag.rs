@@ -34,6 +34,7 @@ pub mod kind {
     pub const CONFIG_ERROR: &str = "config-error";
     pub const BAD_ROUNDING: &str = "bad-rounding";
     pub const BAD_BOUND: &str = "bad-bound";
+    pub const RELATIVE_LOCATION: &str = "relative-location";
     // registers (see src/register.rs): cells not read and register structure
     pub const MISSING_COLUMN: &str = "missing-column";
     pub const DUPLICATE_COLUMN: &str = "duplicate-column";

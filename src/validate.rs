@@ -527,6 +527,23 @@ fn wide_only_sections(t: &RawTable, diags: &mut Vec<Diagnostic>) {
     }
 }
 
+/// The words by which a location points at another row's place ("same sentence", "same para."),
+/// where it does not also name that place ("[as: ...]").
+fn relative_location(loc: &str) -> Option<String> {
+    if loc.contains("[as: ") {
+        return None;
+    }
+    let l = loc.to_lowercase();
+    ["sentence", "para", "paragraph", "passage", "quotation", "section", "page", "table"].iter().find_map(|w| {
+        let phrase = format!("same {w}");
+        l.match_indices(&phrase).find(|(i, _)| {
+            let before_ok = *i == 0 || !l[..*i].ends_with(|c: char| c.is_alphanumeric());
+            let after = &l[i + phrase.len()..];
+            before_ok && !after.starts_with(|c: char| c.is_alphanumeric())
+        }).map(|_| phrase)
+    })
+}
+
 /// A long table's `rounded_to` cell: empty (the figure is exact to its printed digits) or the power
 /// of ten, 10 or more, that a whole figure is printed rounded to, of which the figure is a multiple.
 fn rounded_to_cell(file: &str, line: usize, i: usize, raw: &str, value: Option<(f64, usize)>, diags: &mut Vec<Diagnostic>) -> Option<f64> {
@@ -639,6 +656,10 @@ fn validate_long(cat: &Catalog, t: &RawTable, diags: &mut Vec<Diagnostic>) -> Ty
             };
             if cell(6).is_empty() {
                 diags.push(Diagnostic::error(&t.csv_file, r.line, ix(6) + 1, kind::MISSING_CELL, "every figure needs a location"));
+                bad = true;
+            } else if let Some(w) = relative_location(&cell(6)) {
+                // the exports sort the rows: a location that points at another row loses it
+                diags.push(Diagnostic::error(&t.csv_file, r.line, ix(6) + 1, kind::RELATIVE_LOCATION, format!("location '{}' says '{w}' of another row, which the exports do not keep beside it; name the place itself or add '[as: <that row's location>]'", cell(6))));
                 bad = true;
             }
             let rounded_to = rounded_ix.map_or(Some(0.0), |i| rounded_to_cell(&t.csv_file, r.line, i, r.cells[i].trim(), value, diags));
