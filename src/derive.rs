@@ -228,6 +228,12 @@ pub fn derive(rec: &[Reconciled], document_of: &dyn Fn(&str) -> String) -> Deriv
             });
             let gaps = if (y1 - y0 + 1) as usize != n { format!(" (only the {n} years with deaths and both stocks)") } else { String::new() };
             o.push(target, Period::years(y0, y1), Unit::Per1000, r, "death-rate-pooled", &pooled, format!("deaths and exposures pooled over {y0}-{y1}{gaps}, then divided"), true);
+            // a pooled rate that leaves years of its span out says so in its flags, not only in its note
+            if !gaps.is_empty() {
+                if let Some(row) = o.rows.last_mut().filter(|r| r.series == target && r.period == Period::years(y0, y1)) {
+                    row.flags.push("years-missing".to_string());
+                }
+            }
         }
     }
 
@@ -320,6 +326,14 @@ mod tests {
         // pooled: 200 / (1000 + 2000) x 1000 = 66.67, not the mean of rates (75)
         let pooled = get(Period::years(1940, 1941));
         assert!((pooled - 200.0 / 3000.0 * 1000.0).abs() < 1e-9, "{pooled}");
+        let flags_of = |d: &Derived, p: Period| d.rows.iter().find(|r| r.series == "camps.death_rate" && r.period == p).unwrap().flags.clone();
+        assert!(!flags_of(&d, Period::years(1940, 1941)).contains(&"years-missing".to_string()));
+        // a span with a year left out (1941: no deaths) is flagged so
+        let mut gap = rows.clone();
+        gap[4] = rec("camps.deaths", Period::year(1942), 100.0, 100.0, 100.0);
+        gap.push(rec("camps.population", j(1943), 3000.0, 3000.0, 3000.0));
+        let dg = derive(&gap, &|s| s.to_string());
+        assert!(flags_of(&dg, Period::years(1940, 1942)).contains(&"years-missing".to_string()));
         // gap-filled sums are flagged
         let rows2 = vec![rec("camps.population", j(1940), 10.0, 10.0, 10.0), rec("colonies.population", j(1940), 5.0, 5.0, 5.0)];
         let d2 = derive(&rows2, &|s| s.to_string());

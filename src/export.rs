@@ -124,7 +124,34 @@ pub fn observations_table(obs: &[Observation]) -> Table {
     }
 }
 
-pub fn reconciled_table(rec: &[Reconciled]) -> Table {
+/// What each `uncertainty:<rule>` flag means: the rules of `data/uncertainty.toml`, so that the
+/// package explains its own flags.
+fn uncertainty_rules_text(unc: &crate::reconcile::Uncertainty) -> String {
+    let pct = |x: f64| format!("{}%", crate::model::fmt_num(x * 100.0, if (x * 100.0).fract().abs() < 1e-9 { 0 } else { 1 }));
+    let parts: Vec<String> = unc
+        .rule
+        .iter()
+        .map(|r| {
+            let span = match (r.from, r.to) {
+                (Some(a), Some(b)) => format!(" {a}-{b}"),
+                (Some(a), None) => format!(" from {a}"),
+                (None, Some(b)) => format!(" to {b}"),
+                (None, None) => String::new(),
+            };
+            let mut w = vec![];
+            if r.low_rel != 0.0 || r.low_add != 0.0 {
+                w.push(if r.low_rel != 0.0 { format!("low -{}", pct(r.low_rel)) } else { format!("low -{}", crate::model::fmt_grouped(r.low_add, 0)) });
+            }
+            if r.high_rel != 0.0 || r.high_add != 0.0 {
+                w.push(if r.high_rel != 0.0 { format!("high +{}", pct(r.high_rel)) } else { format!("high +{}", crate::model::fmt_grouped(r.high_add, 0)) });
+            }
+            format!("uncertainty:{} ({}{}: {}): {} [{}]", r.id, r.series, span, w.join(", "), r.rationale, r.citation)
+        })
+        .collect();
+    parts.join(" | ")
+}
+
+pub fn reconciled_table(rec: &[Reconciled], unc: &crate::reconcile::Uncertainty) -> Table {
     let mut rows: Vec<Vec<Cell>> = rec
         .iter()
         .map(|r| {
@@ -149,7 +176,11 @@ pub fn reconciled_table(rec: &[Reconciled]) -> Table {
     Table {
         name: "reconciled".into(),
         title: "Reconciled series with uncertainty ranges".into(),
-        description: "One row per (series, period, category) across sources: the chosen value, an honest low-high range (source spread, printed rounding, documented systematic uncertainty, Monte Carlo 2.5-97.5 percentiles for derived series), and flags.".into(),
+        description: {
+            let rules = uncertainty_rules_text(unc);
+            let base = "One row per (series, period, category) across sources: the chosen value, an honest low-high range (source spread, printed rounding, documented systematic uncertainty, Monte Carlo 2.5-97.5 percentiles for derived series), and flags (docs/using-the-data.md).";
+            if rules.is_empty() { base.to_string() } else { format!("{base} The uncertainty rules behind the uncertainty:<rule> flags (data/uncertainty.toml): {rules}") }
+        },
         fields: vec![
             f("series", FieldType::String, "Series name", true),
             f("period_start", FieldType::Date, "First day of the period", true),
@@ -162,7 +193,7 @@ pub fn reconciled_table(rec: &[Reconciled]) -> Table {
             f("n_sources", FieldType::Integer, "Number of sources with a value", true),
             f("method", FieldType::String, "Rule that chose the value (preferred:<source>, median-of-documents, most-precise-document, single-document, monte-carlo:<rule>)", true),
             f("sources", FieldType::String, "Sources, ';'-joined", true),
-            f("flags", FieldType::String, "';'-joined flags: conflict, single-source, witness-variant, witness-excluded, gap-filled, input-conflict, lower-bound, upper-bound, uncertainty:<rule>", false),
+            f("flags", FieldType::String, "';'-joined flags: conflict, single-source, witness-variant, witness-excluded, gap-filled, input-conflict, years-missing, lower-bound, upper-bound, uncertainty:<rule>", false),
         ],
         primary_key: vec!["series", "period_start", "period_end", "category"],
         rows,
@@ -560,7 +591,9 @@ fn resource(t: &Table, file: &str, ext: &str, bytes: &[u8]) -> serde_json::Value
         "description": t.description,
         "path": file,
         "hash": format!("sha256:{}", sha256_hex(bytes)),
-        "schema": {"fields": fields, "primaryKey": t.primary_key, "missingValues": [""]},
+        // an empty `category` in a primary key is the empty string, not a missing value: a key
+        // column may not be null (DuckDB and SQL loaders refuse the declared key otherwise)
+        "schema": {"fields": fields, "primaryKey": t.primary_key, "missingValues": if t.primary_key.contains(&"category") { json!([]) } else { json!([""]) }},
     });
     if ext != "parquet" {
         r["bytes"] = json!(bytes.len());

@@ -93,6 +93,8 @@ pub struct Analysis {
     pub rules: crate::reconcile::Rules,
     /// The coverage targets of `data/coverage.toml`.
     pub coverage: Vec<crate::coverage::Target>,
+    /// The systematic uncertainty rules (`data/uncertainty.toml`), which the exports describe.
+    pub uncertainty: crate::reconcile::Uncertainty,
 }
 
 /// The configuration files of the data folder besides the tables: reconciliation rules, systematic
@@ -141,7 +143,7 @@ pub fn analyse(data_dir: &Path) -> Result<Analysis> {
     crate::tidy::sort_observations(&mut observations);
     let results = crate::check::evaluate(&claims, &reconciled, &observations);
     let findings = crate::check::identities(&observations, &reconciled, &derived.rows);
-    Ok(Analysis { loaded, observations, reconciled, derived: derived.rows, claims: results, findings, rules, coverage })
+    Ok(Analysis { loaded, observations, reconciled, derived: derived.rows, claims: results, findings, rules, coverage, uncertainty: unc })
 }
 
 impl Analysis {
@@ -152,7 +154,7 @@ impl Analysis {
     pub fn export_tables(&self) -> Vec<crate::export::Table> {
         vec![
             crate::export::observations_table(&self.observations),
-            crate::export::reconciled_table(&self.reconciled),
+            crate::export::reconciled_table(&self.reconciled, &self.uncertainty),
             crate::export::claims_table(&self.claims),
             crate::export::coverage_table(&crate::coverage::rows(&self.coverage, self)),
             crate::export::conflicts_table(&crate::conflicts::find(self, &[])),

@@ -79,6 +79,11 @@ fn committed_export_invariants() {
     // feed the gap-filled camps + colonies of 1 January 1946, and so the 1945 GULAG death rate
     let rate = text.lines().find(|l| l.starts_with("gulag.death_rate,1945-01-01,1945-12-31,")).expect("gulag.death_rate 1945");
     assert!(rate.contains("input-conflict"), "{rate}");
+    // the package explains its uncertainty flags, and an empty category in a key is no null
+    let pkg: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(repo().join("data/clean/datapackage.json")).unwrap()).unwrap();
+    let res = pkg["resources"].as_array().unwrap().iter().find(|r| r["name"] == "reconciled-csv").unwrap();
+    assert!(res["description"].as_str().unwrap().contains("uncertainty:deaths-under-recorded (gulag.deaths: high +10%)"), "{res}");
+    assert_eq!(res["schema"]["missingValues"], serde_json::json!([]), "{res}");
     let obs = std::fs::read_to_string(repo().join("data/clean/observations.csv")).unwrap();
     for line in obs.lines().skip(1) {
         assert!(line.contains(",printed,") || line.contains(",derived,"), "{line}");
