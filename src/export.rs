@@ -210,8 +210,10 @@ pub fn claims_table(results: &[ClaimResult]) -> Table {
                 Cell::Str(r.statement.clone()),
                 Cell::Str(r.source_id.clone()),
                 Cell::Str(r.location.clone()),
-                Cell::Str(r.expected.clone()),
-                Cell::Str(r.computed.clone()),
+                // figures as numbers, with their printed decimals (a spreadsheet or a loader reads
+                // them as numbers; `check --format json` keeps its text)
+                Cell::Num(crate::model::parse_figure(&r.expected)),
+                Cell::Num(crate::model::parse_figure(&r.computed)),
                 Cell::Str(r.tolerance.clone()),
                 Cell::Str(r.status.clone()),
             ]
@@ -226,8 +228,8 @@ pub fn claims_table(results: &[ClaimResult]) -> Table {
             f("statement", FieldType::String, "The statement in a few words", true),
             f("source_id", FieldType::String, "Source that makes the claim", true),
             f("location", FieldType::String, "Where in the source", true),
-            f("expected", FieldType::String, "Figure as stated by the source", true),
-            f("computed", FieldType::String, "Figure computed from the data (empty when not evaluable)", false),
+            f("expected", FieldType::Number, "Figure as stated by the source (for a claim on a difference, such as printed against implied figures, the difference it states: often 0)", true),
+            f("computed", FieldType::Number, "Figure computed from the data (empty when not evaluable)", false),
             f("tolerance", FieldType::String, "Allowed difference (absolute, or percent of expected)", true),
             f("status", FieldType::String, "pass, fail, documented or not-evaluable", true).one_of(&["pass", "fail", "documented", "not-evaluable"]),
         ],
