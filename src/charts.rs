@@ -8,6 +8,8 @@ use crate::export::{f, Cell, FieldType, Table};
 use crate::model::{Period, Unit};
 use crate::pipeline::Analysis;
 use crate::reconcile::Reconciled;
+use plotters::coord::ranged1d::{Ranged, ValueFormatter};
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::path::Path;
@@ -106,6 +108,8 @@ pub struct Chart {
     pub rows: Vec<String>,
     /// Legend in the upper right corner instead of the upper left.
     pub legend_right: bool,
+    /// A log y axis (counts that run over orders of magnitude).
+    pub log_y: bool,
 }
 
 /// How a chart is drawn.
@@ -168,14 +172,14 @@ fn sources_of(layers: &[Layer]) -> String {
 
 pub fn build_charts(an: &Analysis) -> Vec<Chart> {
     let mut out = Vec::new();
-    let mk = |name: &'static str, title: &str, y: &str, unit: Unit, layers: Vec<Layer>, x: (f64, f64), note: &str| Chart { name, title: title.into(), y_labels: vec![y.into()], units: vec![unit], layers, x_range: x, note: note.into(), kind: Kind::Lines, rows: vec![], legend_right: false };
+    let mk = |name: &'static str, title: &str, y: &str, unit: Unit, layers: Vec<Layer>, x: (f64, f64), note: &str| Chart { name, title: title.into(), y_labels: vec![y.into()], units: vec![unit], layers, x_range: x, note: note.into(), kind: Kind::Lines, rows: vec![], legend_right: false, log_y: false };
 
     // Figure A
     let mut ss = an.reconciled.iter().filter(|r| r.series == "special_settlements.population" && r.category.is_empty() && r.period.is_instant() && (1935..=1940).contains(&r.period.start.y)).map(|r| pt(r, r.period.start.year_f())).collect::<Vec<_>>();
     ss.sort_by(|a, b| a.x.total_cmp(&b.x));
     out.push(mk(
         "figure-a",
-        "Figure A. Camp, colony and 'kulak' exile populations, USSR, 1935-1940",
+        "Figure A. Camp, colony and 'kulak' exile populations, USSR, 1 January 1935-1941",
         "persons",
         Unit::Persons,
         vec![layer("Camps (ITL), 1 January", Style::Band, yearly(an, "camps.population", 1935, 1941), 0), layer("Colonies (ITK), 1 January", Style::Band, yearly(an, "colonies.population", 1935, 1941), 0), layer("Colonies + prisons (printed together), 1 January", Style::Band, yearly(an, "colonies_prisons.population", 1935, 1941), 0), layer("Special settlers ('kulak' exiles)", Style::Band, ss, 0)],
@@ -256,7 +260,13 @@ pub fn build_charts(an: &Analysis) -> Vec<Chart> {
             by_src.entry(o.source_id.clone()).or_default().push(obs_pt(o, x));
         }
         let mut layers: Vec<Layer> = vec![layer("Reconciled range", Style::Band, yearly_kind(an, series, 1900, 2000, stock), 0)];
-        for (s, pts) in by_src {
+        // the sources side by side within each year, so that equal figures do not hide each other
+        let m = by_src.len() as f64;
+        for (k, (s, mut pts)) in by_src.into_iter().enumerate() {
+            let dx = (k as f64 - (m - 1.0) / 2.0) * (0.6 / m.max(1.0)).min(0.12);
+            for p in &mut pts {
+                p.x += dx;
+            }
             // a source whose figures the reconciliation left out (data/reconcile.toml, [[exclude]]) says so
             let used = pts.iter().any(|p| an.reconciled.iter().any(|r| r.series == series && r.category.is_empty() && r.period == p.period && r.sources.iter().any(|x| x == &s)));
             let label = if used { s.clone() } else { format!("{s} (left out of the reconciled range)") };
@@ -265,7 +275,7 @@ pub fn build_charts(an: &Analysis) -> Vec<Chart> {
         let xs: Vec<f64> = layers.iter().flat_map(|l| l.points.iter().map(|p| p.x)).collect();
         let (x0, x1) = (xs.iter().cloned().fold(f64::INFINITY, f64::min), xs.iter().cloned().fold(f64::NEG_INFINITY, f64::max));
         let xr = if xs.is_empty() { (1930.0, 1955.0) } else { (x0.floor() - 0.5, x1.ceil() + 0.5) };
-        out.push(mk(name, title, "persons", Unit::Persons, layers, xr, "Each marker is one source's printed figure; the band is the reconciled range."));
+        out.push(mk(name, title, "persons", Unit::Persons, layers, xr, "Each marker is one source's printed figure, the sources set side by side within the year (so that equal figures stay visible); the band is the reconciled range."));
     }
 
     // convictions and death sentences: the reconciled MVD count with its range over every witness and
@@ -343,6 +353,9 @@ pub fn build_charts(an: &Analysis) -> Vec<Chart> {
     for c in &mut out {
         // where the data starts high on the left, the legend goes right
         c.legend_right = matches!(c.name, "mortality-rate" | "special-settlements");
+        // convictions run from hundreds to hundreds of thousands a year: on a linear axis every
+        // year but 1937-1938 lies flat on the floor
+        c.log_y = c.name == "convictions-death-sentences";
         for l in &mut c.layers {
             l.points.sort_by(|a, b| a.x.total_cmp(&b.x));
         }
@@ -454,6 +467,7 @@ fn estimates_chart(an: &Analysis) -> Chart {
         kind: Kind::Estimates,
         rows,
         legend_right: false,
+        log_y: false,
     }
 }
 
@@ -486,6 +500,7 @@ fn coverage_chart(an: &Analysis) -> Option<Chart> {
         note: "Each cell: how many independent documents print the year's value (copies, reprints and translations of one document count once; values derived by the pipeline are not counted; a total over several years covers no single year). Targets: data/coverage.toml; the documents of each cell are named in data/clean/coverage.csv.".into(),
         kind: Kind::Grid,
         legend_right: false,
+        log_y: false,
     })
 }
 
@@ -602,79 +617,107 @@ where
         let entries = layers.iter().filter(|(_, l)| !l.points.is_empty()).count() as f64;
         let plot_h = (area.dim_in_pixel().1 as f64 - 58.0).max(100.0);
         let legend = ((entries * 19.0 + 14.0) / plot_h).min(0.5);
-        let ymax = if ymax <= 0.0 { 1.0 } else { ymax * 1.04 / (1.0 - legend) };
-        let mut ch = ChartBuilder::on(area)
-            .margin(12)
-            .x_label_area_size(34)
-            .y_label_area_size(78)
-            .build_cartesian_2d(x_range.0..x_range.1, ymin..ymax)
-            .map_err(e)?;
-        ch.configure_mesh()
-            .x_desc(if pi + 1 == panels.len() { "year" } else { "" })
-            .y_desc(c.y_labels[pi].clone())
-            .x_label_formatter(&year_label)
-            .y_label_formatter(&|v| fmt_axis(*v, unit))
-            .label_style(("sans-serif", 13))
-            .axis_desc_style(("sans-serif", 14))
-            .light_line_style(RGBColor(235, 235, 235))
-            .draw()
-            .map_err(e)?;
-        if layers.iter().all(|(_, l)| l.points.is_empty()) {
-            ch.draw_series(std::iter::once(Text::new("No data read yet for this panel (see docs/wanted.md)".to_string(), (x_range.0 + (x_range.1 - x_range.0) * 0.25, ymax * 0.5), ("sans-serif", 16)))).map_err(e)?;
+        let builder = |area| {
+            let mut b = ChartBuilder::on(area);
+            b.margin(12).x_label_area_size(34).y_label_area_size(78);
+            b
+        };
+        let last = pi + 1 == panels.len();
+        if c.log_y && ymax > 0.0 {
+            // a log axis from below the smallest figure: the same share of the height for the legend
+            let floor = layers.iter().flat_map(|(_, l)| l.points.iter().flat_map(|p| [p.low, p.value])).filter(|v| *v > 0.0).fold(f64::INFINITY, f64::min) / 1.5;
+            let top = ymax * 1.3 * (ymax * 1.3 / floor).powf(legend / (1.0 - legend));
+            let mut ch = builder(area).build_cartesian_2d(x_range.0..x_range.1, (floor..top).log_scale()).map_err(e)?;
+            draw_panel(&mut ch, c, &layers, unit, x_range, top, floor, last, pi)?;
+        } else {
+            let ymax = if ymax <= 0.0 { 1.0 } else { ymax * 1.04 / (1.0 - legend) };
+            let mut ch = builder(area).build_cartesian_2d(x_range.0..x_range.1, ymin..ymax).map_err(e)?;
+            draw_panel(&mut ch, c, &layers, unit, x_range, ymax, f64::NEG_INFINITY, last, pi)?;
         }
-        for (li, l) in &layers {
-            if l.points.is_empty() {
-                continue;
-            }
-            let col = PALETTE[*li % PALETTE.len()];
-            match l.style {
-                Style::Band => {
-                    for (si, seg) in segments(&l.points).into_iter().enumerate() {
-                        let mut poly: Vec<(f64, f64)> = seg.iter().map(|p| (p.x, p.high)).collect();
-                        poly.extend(seg.iter().rev().map(|p| (p.x, p.low)));
-                        ch.draw_series(std::iter::once(Polygon::new(poly, col.mix(0.18).filled()))).map_err(e)?;
-                        let a = ch.draw_series(LineSeries::new(seg.iter().map(|p| (p.x, p.value)), col.stroke_width(2))).map_err(e)?;
-                        if si == 0 {
-                            a.label(l.label.clone()).legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 18, y + 5)], col.mix(0.5).filled()));
-                        }
+    }
+    Ok(())
+}
+
+/// One panel of a chart of series against years, on a linear or a log axis: its mesh, its layers
+/// (bands, error bars, points) and its legend. `floor` is the bottom of a log axis (ranges that
+/// reach below it are cut there); NEG_INFINITY on a linear one.
+#[allow(clippy::too_many_arguments)]
+fn draw_panel<'a, DB: DrawingBackend + 'a, Y: Ranged<ValueType = f64> + ValueFormatter<f64>>(ch: &mut ChartContext<'a, DB, Cartesian2d<RangedCoordf64, Y>>, c: &Chart, layers: &[(usize, &Layer)], unit: Unit, x_range: (f64, f64), ymax: f64, floor: f64, last: bool, pi: usize) -> std::result::Result<(), String>
+where
+    DB::ErrorType: 'static,
+{
+    let e = |x: DrawingAreaErrorKind<DB::ErrorType>| x.to_string();
+    let cut = |v: f64| v.max(floor);
+    ch.configure_mesh()
+        .x_desc(if last { "year" } else { "" })
+        .y_desc(if c.log_y { format!("{} (log scale)", c.y_labels[pi]) } else { c.y_labels[pi].clone() })
+        .x_label_formatter(&year_label)
+        .y_label_formatter(&|v| fmt_axis(*v, unit))
+        .label_style(("sans-serif", 13))
+        .axis_desc_style(("sans-serif", 14))
+        .light_line_style(RGBColor(235, 235, 235))
+        .draw()
+        .map_err(e)?;
+    if layers.iter().all(|(_, l)| l.points.is_empty()) {
+        ch.draw_series(std::iter::once(Text::new("No data read yet for this panel (see docs/wanted.md)".to_string(), (x_range.0 + (x_range.1 - x_range.0) * 0.25, ymax * 0.5), ("sans-serif", 16)))).map_err(e)?;
+    }
+    for (li, l) in layers {
+        if l.points.is_empty() {
+            continue;
+        }
+        let col = PALETTE[*li % PALETTE.len()];
+        // the marks of a layer whose every point rests on one source are hollow, in the legend too
+        let all_single = l.points.iter().all(|p| p.single);
+        let mark = move |single: bool| if single { ShapeStyle::from(&col).stroke_width(2) } else { col.filled() };
+        match l.style {
+            Style::Band => {
+                for (si, seg) in segments(&l.points).into_iter().enumerate() {
+                    let mut poly: Vec<(f64, f64)> = seg.iter().map(|p| (p.x, cut(p.high))).collect();
+                    poly.extend(seg.iter().rev().map(|p| (p.x, cut(p.low))));
+                    ch.draw_series(std::iter::once(Polygon::new(poly, col.mix(0.18).filled()))).map_err(e)?;
+                    let a = ch.draw_series(LineSeries::new(seg.iter().map(|p| (p.x, cut(p.value))), col.stroke_width(2))).map_err(e)?;
+                    if si == 0 {
+                        a.label(l.label.clone()).legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 18, y + 5)], col.mix(0.5).filled()));
                     }
                 }
-                Style::ErrorBars => {
-                    ch.draw_series(l.points.iter().map(|p| ErrorBar::new_vertical(p.x, p.low, p.value, p.high, col.stroke_width(2), 8)))
-                        .map_err(e)?
-                        .label(l.label.clone())
-                        .legend(move |(x, y)| Circle::new((x + 9, y), 4, col.filled()));
-                }
-                Style::Points => {
-                    // overlaid sources: each a smaller marker than the one before, alternately
-                    // hollow, so identical figures from two sources both stay visible
-                    let r = (9 - 2 * (*li as i32)).max(3);
-                    let st = if li % 2 == 1 { ShapeStyle::from(&col).stroke_width(2) } else { col.filled() };
-                    ch.draw_series(l.points.iter().map(|p| Circle::new((p.x, p.value), r, st)))
-                        .map_err(e)?
-                        .label(l.label.clone())
-                        .legend(move |(x, y)| Circle::new((x + 9, y), r.min(5), st));
-                }
             }
-            // markers: hollow for single-source, triangle for gap-filled
-            if l.style != Style::Points {
-                ch.draw_series(l.points.iter().map(|p| {
-                    let s = if p.single { ShapeStyle::from(&col).stroke_width(2) } else { col.filled() };
-                    EmptyElement::at((p.x, p.value)) + Circle::new((0, 0), if p.gap_filled { 0 } else { 4 }, s)
+            Style::ErrorBars => {
+                // a bar from low to high with caps at its ends, and no tick at the value, which
+                // would fill a hollow marker
+                ch.draw_series(l.points.iter().map(|p| PathElement::new(vec![(p.x, cut(p.low)), (p.x, cut(p.high))], col.stroke_width(2))))
+                    .map_err(e)?
+                    .label(l.label.clone())
+                    .legend(move |(x, y)| Circle::new((x + 9, y), 4, mark(all_single)));
+                ch.draw_series(l.points.iter().filter(|p| p.high > p.low).flat_map(|p| {
+                    [cut(p.low), cut(p.high)].map(|v| EmptyElement::at((p.x, v)) + PathElement::new(vec![(-4, 0), (4, 0)], col.stroke_width(2)))
                 }))
                 .map_err(e)?;
-                ch.draw_series(l.points.iter().filter(|p| p.gap_filled).map(|p| TriangleMarker::new((p.x, p.value), 6, col.filled()))).map_err(e)?;
+            }
+            Style::Points => {
+                // overlaid sources: each a smaller marker than the one before, alternately
+                // hollow, so identical figures from two sources both stay visible
+                let r = (9 - 2 * (*li as i32)).max(3);
+                let st = if li % 2 == 1 { ShapeStyle::from(&col).stroke_width(2) } else { col.filled() };
+                ch.draw_series(l.points.iter().map(|p| Circle::new((p.x, cut(p.value)), r, st)))
+                    .map_err(e)?
+                    .label(l.label.clone())
+                    .legend(move |(x, y)| Circle::new((x + 9, y), r.min(5), st));
             }
         }
-        if layers.iter().any(|(_, l)| !l.points.is_empty()) {
-            ch.configure_series_labels()
-                .position(if c.legend_right { SeriesLabelPosition::UpperRight } else { SeriesLabelPosition::UpperLeft })
-                .background_style(WHITE.mix(0.85))
-                .border_style(RGBColor(200, 200, 200))
-                .label_font(("sans-serif", 13))
-                .draw()
-                .map_err(e)?;
+        // markers: hollow for single-source, triangle for gap-filled
+        if l.style != Style::Points {
+            ch.draw_series(l.points.iter().map(|p| EmptyElement::at((p.x, cut(p.value))) + Circle::new((0, 0), if p.gap_filled { 0 } else { 4 }, mark(p.single)))).map_err(e)?;
+            ch.draw_series(l.points.iter().filter(|p| p.gap_filled).map(|p| TriangleMarker::new((p.x, cut(p.value)), 6, col.filled()))).map_err(e)?;
         }
+    }
+    if layers.iter().any(|(_, l)| !l.points.is_empty()) {
+        ch.configure_series_labels()
+            .position(if c.legend_right { SeriesLabelPosition::UpperRight } else { SeriesLabelPosition::UpperLeft })
+            .background_style(WHITE.mix(0.85))
+            .border_style(RGBColor(200, 200, 200))
+            .label_font(("sans-serif", 13))
+            .draw()
+            .map_err(e)?;
     }
     Ok(())
 }

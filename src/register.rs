@@ -946,6 +946,7 @@ pub fn charts(imp: &Import, totals: &[YearTotal], cmp: &[Comparison]) -> Vec<cra
         kind: Kind::Lines,
         rows: vec![],
         legend_right: false,
+        log_y: false,
     };
     // the camps that are among the three largest in some year, up to seven (palette), by peak
     let mut peak: BTreeMap<&str, (f64, &Camp)> = BTreeMap::new();
@@ -973,6 +974,7 @@ pub fn charts(imp: &Import, totals: &[YearTotal], cmp: &[Comparison]) -> Vec<cra
         kind: Kind::Lines,
         rows: vec![],
         legend_right: false,
+        log_y: false,
     };
     a.note = format!("{date_note} Sources: {src}; camps.population reconciled.");
     // a camp entered twice in the register is drawn twice: the note says so
