@@ -239,6 +239,44 @@ pub fn claims_table(results: &[ClaimResult]) -> Table {
     }
 }
 
+/// Every finding in one table: the accounting identities the data breaks (`gulagstats check`) and
+/// the data findings of validation (printed totals that do not add up, shares that do not make 100,
+/// a source that gives two figures for one quantity), so that a user sees every known problem
+/// beside the conflicts without running the tool.
+pub fn findings_table(identities: &[crate::check::Finding], diags: &[crate::diag::Diagnostic]) -> Table {
+    let mut rows: Vec<Vec<Cell>> = identities
+        .iter()
+        .map(|x| vec![Cell::Str("identity".into()), Cell::Str(x.identity.clone()), Cell::Str(x.series.clone()), Cell::Str(x.period.clone()), Cell::Str(String::new()), Cell::Str(x.message.clone())])
+        .collect();
+    rows.extend(diags.iter().filter(|d| d.severity == crate::diag::Severity::Finding).map(|d| {
+        vec![
+            Cell::Str("data".into()),
+            Cell::Str(d.kind.into()),
+            Cell::Str(String::new()),
+            Cell::Str(String::new()),
+            Cell::Str(format!("{}:{}:{}", d.file, d.line, d.column)),
+            Cell::Str(d.message.clone()),
+        ]
+    }));
+    sort_rows(&mut rows);
+    Table {
+        name: "findings".into(),
+        title: "Known problems in the data: broken accounting identities and data findings".into(),
+        description: "One row per finding: an accounting identity the figures break (kind identity: a part above its whole, counts against a printed share, camp deaths above system deaths), or a finding of validation (kind data: a printed total that differs from its rows, shares that do not make 100, a source that gives two figures for one quantity). Findings are reported, never corrected.".into(),
+        fields: vec![
+            f("kind", FieldType::String, "identity (gulagstats check) or data (gulagstats validate)", true).one_of(&["identity", "data"]),
+            f("check", FieldType::String, "The identity or the finding's kind (e.g. part-not-above-whole, total-mismatch)", true),
+            f("series", FieldType::String, "Series of an identity finding (empty for a data finding)", false),
+            f("period", FieldType::String, "Period of an identity finding (empty for a data finding)", false),
+            f("location", FieldType::String, "file:line:column of a data finding in data/ (empty for an identity finding)", false),
+            f("message", FieldType::String, "What is wrong, with the figures", true),
+        ],
+        primary_key: vec![],
+        rows,
+        parquet: true,
+    }
+}
+
 pub fn coverage_table(rows: &[crate::coverage::Row]) -> Table {
     let mut rows: Vec<Vec<Cell>> = rows
         .iter()
@@ -597,6 +635,12 @@ fn resource(t: &Table, file: &str, ext: &str, bytes: &[u8]) -> serde_json::Value
         // column may not be null (DuckDB and SQL loaders refuse the declared key otherwise)
         "schema": {"fields": fields, "primaryKey": t.primary_key, "missingValues": if t.primary_key.contains(&"category") { json!([]) } else { json!([""]) }},
     });
+    // a table without a key (findings: two findings may read alike) declares none
+    if t.primary_key.is_empty() {
+        if let Some(o) = r["schema"].as_object_mut() {
+            o.remove("primaryKey");
+        }
+    }
     if ext != "parquet" {
         r["bytes"] = json!(bytes.len());
     }

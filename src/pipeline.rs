@@ -159,6 +159,7 @@ impl Analysis {
             crate::export::coverage_table(&crate::coverage::rows(&self.coverage, self)),
             crate::export::conflicts_table(&crate::conflicts::find(self, &[])),
             crate::export::rebuilt_table(&crate::rebuild::tables(self, &[])),
+            crate::export::findings_table(&self.findings, &self.loaded.diagnostics),
         ]
     }
     pub fn sources(&self) -> Vec<&crate::ingest::Source> {

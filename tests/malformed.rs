@@ -173,6 +173,12 @@ fn totals_and_shares_that_do_not_add_up_are_findings_not_errors() {
     w.write("tables/demo2/text.csv", b"series,period_start,period_end,category,value,unit,location,note\ncamps.population,1939-01-01,,,1210,persons,p. 5,\ncamps.population,1939-01-01,,,1250,persons,p. 9,\n");
     let err = stderr(&w.run(&["validate"]));
     assert!(err.contains("data/tables/demo2/text.csv:3:5: finding[source-differs-from-itself]: demo2 gives 1250 for camps.population 1939-01-01 here and 1210 at data/tables/demo2/text.csv:2"), "{err}");
+    // the exports carry every finding, with its place
+    let o = w.run(&["export", "--out", "x", "--format", "csv"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let f = std::fs::read_to_string(w.path("x/findings.csv")).unwrap();
+    assert!(f.lines().any(|l| l.starts_with("data,total-mismatch,,,data/tables/demo/deaths.csv:4:2,")), "{f}");
+    assert!(f.lines().any(|l| l.starts_with("data,source-differs-from-itself,,,data/tables/demo2/text.csv:3:5,")), "{f}");
 }
 
 #[test]
