@@ -263,7 +263,8 @@ pub fn build_charts(an: &Analysis) -> Vec<Chart> {
         // the sources side by side within each year, so that equal figures do not hide each other
         let m = by_src.len() as f64;
         for (k, (s, mut pts)) in by_src.into_iter().enumerate() {
-            let dx = (k as f64 - (m - 1.0) / 2.0) * (0.6 / m.max(1.0)).min(0.12);
+            // at most 0.12 of a year either side, so that a point keeps to its own side of a year's start
+            let dx = if m > 1.0 { (k as f64 - (m - 1.0) / 2.0) * (0.24 / (m - 1.0)).min(0.06) } else { 0.0 };
             for p in &mut pts {
                 p.x += dx;
             }
@@ -436,21 +437,35 @@ fn estimates_chart(an: &Analysis) -> Chart {
                 crate::model::Bound::Upper => Some("at most"),
                 crate::model::Bound::None => None,
             };
+            // a printed range ("from 5 to 7 million": categories low and high) is drawn as its two
+            // printed ends, with no point between them (a midpoint would be a figure nobody
+            // printed); separate estimates of one author (1 million, and over 1.5 million from
+            // Irkutsk) are separate points on the row
+            let range = os.len() == 2 && os.iter().any(|o| o.category == "low") && os.iter().any(|o| o.category == "high");
             let said: Vec<&str> = os.iter().filter_map(|o| bound(o)).collect();
-            let flags = if said.is_empty() { String::new() } else if os.len() == 1 { format!(" ({})", said[0]) } else { format!(" ({} a bound)", if said.len() == os.len() { "each end" } else { "one end" }) };
+            let flags = match (said.is_empty(), os.len(), range) {
+                (true, _, _) => String::new(),
+                (false, 1, _) => format!(" ({})", said[0]),
+                (false, _, true) => format!(" ({} a bound)", if said.len() == os.len() { "each end" } else { "one end" }),
+                (false, _, false) => format!(" ({} of {} a bound)", said.len(), os.len()),
+            };
             rows.push(format!("{what}: {src}{flags}"));
-            let lo = os.iter().map(|o| o.value).fold(f64::INFINITY, f64::min);
-            let hi = os.iter().map(|o| o.value).fold(f64::NEG_INFINITY, f64::max);
+            let bflag = |o: &crate::model::Observation| match o.bound {
+                crate::model::Bound::Lower => "lower-bound",
+                crate::model::Bound::Upper => "upper-bound",
+                crate::model::Bound::None => "",
+            };
+            if range {
+                let lo = os.iter().map(|o| o.value).fold(f64::INFINITY, f64::min);
+                let hi = os.iter().map(|o| o.value).fold(f64::NEG_INFINITY, f64::max);
+                let fl: Vec<&str> = os.iter().map(|o| bflag(o)).filter(|f| !f.is_empty()).collect();
+                est.push(Pt { period: os[0].period, x: y, value: f64::NAN, low: lo, high: hi, single: true, gap_filled: false, sources: src.to_string(), flags: fl.join(";") });
+            } else {
+                for o in &os {
+                    est.push(Pt { period: o.period, x: y, value: o.value, low: o.value, high: o.value, single: true, gap_filled: false, sources: src.to_string(), flags: bflag(o).to_string() });
+                }
+            }
             let p = os[0].period;
-            // a printed range is drawn as its two printed ends, with no point between them: a
-            // midpoint would be a figure nobody printed
-            let value = if os.len() == 1 { lo } else { f64::NAN };
-            let bflags: Vec<&str> = os.iter().filter_map(|o| match o.bound {
-                crate::model::Bound::Lower => Some("lower-bound"),
-                crate::model::Bound::Upper => Some("upper-bound"),
-                crate::model::Bound::None => None,
-            }).collect();
-            est.push(Pt { period: p, x: y, value, low: lo, high: hi, single: true, gap_filled: false, sources: src.to_string(), flags: bflags.join(";") });
             if let Some((v, l, h, s)) = &a {
                 arch.push(Pt { period: p, x: y, value: *v, low: *l, high: *h, single: false, gap_filled: false, sources: s.clone(), flags: format!("archival {arch_series} {when}") });
             }
@@ -461,7 +476,7 @@ fn estimates_chart(an: &Analysis) -> Chart {
         title: "Published estimates against the archival figures (log scale)".into(),
         y_labels: vec!["persons (log scale)".into()],
         units: vec![Unit::Persons],
-        layers: vec![layer("Archival figure (tick) and range (band)", Style::Band, arch, 0), layer("Published estimate (dot), or the two ends of a printed range", Style::ErrorBars, est, 0)],
+        layers: vec![layer("Archival figure (tick) and range (band)", Style::Band, arch, 0), layer("Published estimate (dot; a printed range: its two ends, joined)", Style::ErrorBars, est, 0)],
         x_range: (0.0, 1.0),
         note: "grz1993's executions row is the range of the popular estimates GRZ 1993 cites (its Table 1), not an estimate of its own; its arrests row is the figure it finds hard to reach. Archival: executions = death sentences on NKVD cases in the same calendar years (1935-41: the whole of 1941); arrests = arrests by the state security organs 1937-38; repressed = convictions on NKVD cases 1937-38 (1921-1953: the MVD count to mid-1953, its printed total); deaths = the OURZ report's GULAG deaths; stocks on 1 January (of the next year for end-of-year estimates; of the year for 1939 and 1942, whose date within the year is not printed).".into(),
         kind: Kind::Estimates,
@@ -688,10 +703,16 @@ where
                     .map_err(e)?
                     .label(l.label.clone())
                     .legend(move |(x, y)| Circle::new((x + 9, y), 4, mark(all_single)));
-                ch.draw_series(l.points.iter().filter(|p| p.high > p.low).flat_map(|p| {
-                    [cut(p.low), cut(p.high)].map(|v| EmptyElement::at((p.x, v)) + PathElement::new(vec![(-4, 0), (4, 0)], col.stroke_width(2)))
-                }))
-                .map_err(e)?;
+                // caps only where they stand clear of the marker (5 px), which they would otherwise fill
+                let caps: Vec<(f64, f64)> = l
+                    .points
+                    .iter()
+                    .filter(|p| p.high > p.low)
+                    .flat_map(|p| [cut(p.low), cut(p.high)].map(move |v| (p.x, v)).into_iter().zip(std::iter::repeat(cut(p.value))))
+                    .filter(|((x, v), val)| (ch.backend_coord(&(*x, *v)).1 - ch.backend_coord(&(*x, *val)).1).abs() > 5)
+                    .map(|(c, _)| c)
+                    .collect();
+                ch.draw_series(caps.into_iter().map(|c| EmptyElement::at(c) + PathElement::new(vec![(-4, 0), (4, 0)], col.stroke_width(2)))).map_err(e)?;
             }
             Style::Points => {
                 // overlaid sources: each a smaller marker than the one before, alternately
@@ -894,7 +915,9 @@ pub fn chart_tables(an: &Analysis) -> Vec<Table> {
         title: "The data behind every chart".into(),
         description: "One row per point drawn in charts/: its layer, period, value and range, sources and flags.".into(),
         fields,
-        primary_key: vec!["chart", "layer", "row", "period_start", "period_end"],
+        // no key: a row of the estimates chart may hold several points of one period (separate
+        // estimates of one author), and most charts have no row label
+        primary_key: vec![],
         rows,
         parquet: true,
     }]

@@ -467,8 +467,30 @@ pub fn reconcile(obs: &[Observation], rules: &Rules, unc: &Uncertainty) -> Vec<R
         // (never an arbitrary first value labelled as preferred)
         let prefer = rule.filter(|_| method == "preferred").map(|r| r.prefer.as_slice()).unwrap_or_default();
         let chosen = prefer.iter().find_map(|p| os.iter().find(|o| &o.source_id == p));
+        // where only bounds are printed by several documents, the tightest says the most: the
+        // highest "more than", the lowest "at most"; lower and upper bounds together leave the
+        // interval between them
+        let tightest = |b: Bound| {
+            let vs = docs.iter().filter(|(d, _)| doc_bound[*d] == b).map(|(_, v)| *v);
+            if b == Bound::Lower { vs.fold(f64::NEG_INFINITY, f64::max) } else { vs.fold(f64::INFINITY, f64::min) }
+        };
+        let bounds_only = !any_valued && docs.len() > 1 && chosen.is_none();
+        let (lo_b, hi_b) = (tightest(Bound::Lower), tightest(Bound::Upper));
         let (value, method_name, decimals) = if let Some(c) = chosen {
+            // a preferred figure that is a bound says so
+            match c.bound {
+                Bound::Lower if !flags.iter().any(|f| f == "lower-bound") => flags.push("lower-bound".to_string()),
+                Bound::Upper if !flags.iter().any(|f| f == "upper-bound") => flags.push("upper-bound".to_string()),
+                _ => {}
+            }
             (c.value, format!("preferred:{}", c.source_id), c.decimals)
+        } else if bounds_only {
+            let d = os.iter().map(|o| o.decimals).max().unwrap_or(0);
+            match (lo_b.is_finite(), hi_b.is_finite()) {
+                (true, false) => (lo_b, "tightest-bound".to_string(), d),
+                (false, true) => (hi_b, "tightest-bound".to_string(), d),
+                _ => ((lo_b + hi_b) / 2.0, "between-bounds".to_string(), d),
+            }
         } else {
             let d = os.iter().map(|o| o.decimals).max().unwrap_or(0);
             // documents that agree within their printed precision: the most precise one gives the value
@@ -485,7 +507,14 @@ pub fn reconcile(obs: &[Observation], rules: &Rules, unc: &Uncertainty) -> Vec<R
         };
         // the range spans every figure that gives the value (a bound left out of the value stays
         // out of the range unless it disagrees, so that a conflict stays visible)
-        let in_range = |o: &&&Observation| gives_value(&doc_of(&o.source_id)) || conflict;
+        // where only bounds are printed, the range is the tightest bounds' rounding (a "more than
+        // 1,000" beside a "more than 1,500" adds nothing)
+        let tight = |o: &Observation| match o.bound {
+            Bound::Lower => o.value >= lo_b,
+            Bound::Upper => o.value <= hi_b,
+            Bound::None => true,
+        };
+        let in_range = |o: &&&Observation| (gives_value(&doc_of(&o.source_id)) && (!bounds_only || tight(o))) || conflict;
         let mut low = os.iter().filter(in_range).map(|o| o.value - range_slack(o)).fold(f64::INFINITY, f64::min);
         let mut high = os.iter().filter(in_range).map(|o| o.value + range_slack(o)).fold(f64::NEG_INFINITY, f64::max);
         low = low.min(value);

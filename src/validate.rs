@@ -527,21 +527,32 @@ fn wide_only_sections(t: &RawTable, diags: &mut Vec<Diagnostic>) {
     }
 }
 
-/// The words by which a location points at another row's place ("same sentence", "same para."),
-/// where it does not also name that place ("[as: ...]").
+/// The words by which a location points at another row's place ("same sentence", "next para.",
+/// "ibid."), where it does not also name that place in a non-empty "[as: ...]" that does not point
+/// elsewhere itself.
 fn relative_location(loc: &str) -> Option<String> {
-    if loc.contains("[as: ") {
-        return None;
+    // an "[as: ...]" names the place: the words before it may be relative, the place may not
+    if let Some(i) = loc.find("[as:") {
+        let rest = loc[i + 4..].trim_start();
+        let inner = rest.strip_suffix(']').unwrap_or(rest).trim();
+        return if inner.is_empty() { Some("[as: ]".to_string()) } else { relative_location(inner) };
     }
-    let l = loc.to_lowercase();
-    ["sentence", "para", "paragraph", "passage", "quotation", "section", "page", "table"].iter().find_map(|w| {
-        let phrase = format!("same {w}");
-        l.match_indices(&phrase).find(|(i, _)| {
-            let before_ok = *i == 0 || !l[..*i].ends_with(|c: char| c.is_alphanumeric());
-            let after = &l[i + phrase.len()..];
-            before_ok && !after.starts_with(|c: char| c.is_alphanumeric())
-        }).map(|_| phrase)
-    })
+    let l: String = loc.to_lowercase().split_whitespace().collect::<Vec<_>>().join(" ");
+    let word_at = |i: usize, w: &str| {
+        let before = i == 0 || !l[..i].ends_with(|c: char| c.is_alphanumeric());
+        let after = !l[i + w.len()..].starts_with(|c: char| c.is_alphanumeric());
+        before && after
+    };
+    let places = ["sentence", "para", "paragraph", "passage", "quotation", "section", "page", "table", "footnote", "note", "row", "column", "line", "chapter"];
+    for lead in ["same", "next", "previous", "preceding", "following"] {
+        for w in places {
+            let phrase = format!("{lead} {w}");
+            if l.match_indices(&phrase).any(|(i, _)| word_at(i, &phrase)) {
+                return Some(phrase);
+            }
+        }
+    }
+    ["ibid", "as above", "loc. cit", "op. cit"].iter().find(|w| l.match_indices(*w).any(|(i, _)| word_at(i, w))).map(|w| w.to_string())
 }
 
 /// A long table's `rounded_to` cell: empty (the figure is exact to its printed digits) or the power
@@ -659,7 +670,7 @@ fn validate_long(cat: &Catalog, t: &RawTable, diags: &mut Vec<Diagnostic>) -> Ty
                 bad = true;
             } else if let Some(w) = relative_location(&cell(6)) {
                 // the exports sort the rows: a location that points at another row loses it
-                diags.push(Diagnostic::error(&t.csv_file, r.line, ix(6) + 1, kind::RELATIVE_LOCATION, format!("location '{}' says '{w}' of another row, which the exports do not keep beside it; name the place itself or add '[as: <that row's location>]'", cell(6))));
+                diags.push(Diagnostic::error(&t.csv_file, r.line, ix(6) + 1, kind::RELATIVE_LOCATION, format!("location '{}' says '{w}' of another row, which the exports do not keep beside it; name the place itself or add '[as: <that row's location>]' (a place that does not point elsewhere itself)", cell(6))));
                 bad = true;
             }
             let rounded_to = rounded_ix.map_or(Some(0.0), |i| rounded_to_cell(&t.csv_file, r.line, i, r.cells[i].trim(), value, diags));

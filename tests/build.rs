@@ -169,6 +169,21 @@ fn bounds_agree_with_what_they_allow_and_are_flagged() {
     assert!(r.contains(",1300,1200,1300,persons,"), "a bound that conflicts stays in the range: {r}");
     let r = row("camps.population,1941-01-01,");
     assert!(r.contains(",1500,1500,1500,persons,1,single-document,demo2,") && r.ends_with(",single-source;lower-bound"), "{r}");
+    // bounds of two documents: the tightest gives the value and the range; a lower and an upper
+    // bound leave the interval between them
+    w.write("tables/demo/extra.csv", b"series,period_start,period_end,category,value,unit,location,note,bound\ncamps.population,1941-01-01,,,1000,persons,p. 3,more than 1000,lower\ncamps.population,1942-01-01,,,1700,persons,p. 3,at most 1700,upper\n");
+    w.write("tables/demo/extra.toml", b"title = \"extra\"\nlayout = \"long\"\nunit = \"persons\"\n");
+    let t = w.read("tables/demo2/text.csv") + "camps.population,1942-01-01,1942-01-01,,1600,persons,p. 8,more than 1600,lower\n";
+    w.write("tables/demo2/text.csv", t.as_bytes());
+    let o = w.run(&["export", "--out", "y", "--format", "csv"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let rec = std::fs::read_to_string(w.path("y/reconciled.csv")).unwrap();
+    let row = |p: &str| rec.lines().find(|l| l.starts_with(p)).unwrap_or_else(|| panic!("{p} missing in {rec}")).to_string();
+    let r = row("camps.population,1941-01-01,");
+    assert!(r.contains(",1500,1500,1500,persons,2,tightest-bound,demo;demo2,lower-bound"), "the higher 'more than' says the most: {r}");
+    let r = row("camps.population,1942-01-01,");
+    assert!(r.contains(",1650,1600,1700,persons,2,between-bounds,demo;demo2,"), "more than 1,600 and at most 1,700: {r}");
+    assert!(r.contains("lower-bound") && r.contains("upper-bound") && !r.contains("conflict"), "{r}");
 }
 
 /// A `preferred` rule gives the value only where a preferred source has one; elsewhere the median

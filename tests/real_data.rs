@@ -212,7 +212,7 @@ fn estimates_chart_sets_estimates_against_the_archival_documents() {
     // a printed range has no value between its ends (no midpoint nobody printed); a bound says so
     assert_eq!(published["executions 1937-38: grz1993"].0, "", "{published:?}");
     assert_eq!(published["arrests 1937-38: grz1993 (at most)"].0, "2500000.00", "{published:?}");
-    let (v, s) = &archival["executions 1937-38: conquest1990 (one end a bound)"];
+    let (v, s) = &archival["executions 1937-38: conquest1990 (1 of 2 a bound)"];
     assert_eq!(v, "681692.00");
     assert!(s.split(';').any(|x| x == "mvd1953-report") && s.split(';').any(|x| x == "kgb-luneev1997"), "{s}");
     let (v, s) = &archival["political repressed 1921-53: okhotin-roginsky"];
