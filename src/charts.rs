@@ -52,11 +52,15 @@ impl Format {
 const W: u32 = 1100;
 const H: u32 = 650;
 static FONT: &[u8] = include_bytes!("../assets/DejaVuSans.ttf");
+/// The bundled font's family, with a generic fallback: the PNG backend finds the bundled font
+/// under this name, and an SVG viewer asks for DejaVu Sans first (the font the PNG is drawn
+/// with), else its own sans-serif.
+pub const FONT_FAMILY: &str = "DejaVu Sans, sans-serif";
 static INIT: Once = Once::new();
 
 fn init_font() {
     INIT.call_once(|| {
-        let _ = plotters::style::register_font("sans-serif", FontStyle::Normal, FONT);
+        let _ = plotters::style::register_font(FONT_FAMILY, FontStyle::Normal, FONT);
     });
 }
 
@@ -590,7 +594,7 @@ where
     let e = |x: DrawingAreaErrorKind<DB::ErrorType>| x.to_string();
     root.fill(&WHITE).map_err(e)?;
     let (top, rest) = root.split_vertically(48);
-    top.draw(&Text::new(c.title.clone(), (20, 14), ("sans-serif", 22).into_font().color(&BLACK))).map_err(e)?;
+    top.draw(&Text::new(c.title.clone(), (20, 14), (FONT_FAMILY, 22).into_font().color(&BLACK))).map_err(e)?;
     // The footer grows with the note, so that a long list of sources is never cut off.
     let lines = wrap(&c.note, 170);
     let n = lines.len().max(3) as i32;
@@ -599,7 +603,7 @@ where
     let (main, foot) = rest.split_vertically(main_h);
     let grey = RGBColor(60, 60, 60);
     for (i, line) in lines.into_iter().enumerate() {
-        foot.draw(&Text::new(line, (20, 4 + 17 * i as i32), ("sans-serif", 12).into_font().color(&grey))).map_err(e)?;
+        foot.draw(&Text::new(line, (20, 4 + 17 * i as i32), (FONT_FAMILY, 12).into_font().color(&grey))).map_err(e)?;
     }
     // the key to the marks this chart draws, and only those
     if c.kind == Kind::Lines {
@@ -611,7 +615,7 @@ where
         if marked(&|p| p.gap_filled) {
             key.push("Triangle: gap-filled (derived).");
         }
-        foot.draw(&Text::new(key.join(" "), (20, 6 + 17 * n), ("sans-serif", 12).into_font().color(&grey))).map_err(e)?;
+        foot.draw(&Text::new(key.join(" "), (20, 6 + 17 * n), (FONT_FAMILY, 12).into_font().color(&grey))).map_err(e)?;
     }
     let panels: Vec<DrawingArea<DB, Shift>> = if c.y_labels.len() == 2 { let (a, b) = main.split_vertically(main_h * 3 / 5); vec![a, b] } else { vec![main] };
     match c.kind {
@@ -668,13 +672,13 @@ where
         .y_desc(if c.log_y { format!("{} (log scale)", c.y_labels[pi]) } else { c.y_labels[pi].clone() })
         .x_label_formatter(&year_label)
         .y_label_formatter(&|v| fmt_axis(*v, unit))
-        .label_style(("sans-serif", 13))
-        .axis_desc_style(("sans-serif", 14))
+        .label_style((FONT_FAMILY, 13))
+        .axis_desc_style((FONT_FAMILY, 14))
         .light_line_style(RGBColor(235, 235, 235))
         .draw()
         .map_err(e)?;
     if layers.iter().all(|(_, l)| l.points.is_empty()) {
-        ch.draw_series(std::iter::once(Text::new("No data read yet for this panel (see docs/wanted.md)".to_string(), (x_range.0 + (x_range.1 - x_range.0) * 0.25, ymax * 0.5), ("sans-serif", 16)))).map_err(e)?;
+        ch.draw_series(std::iter::once(Text::new("No data read yet for this panel (see docs/wanted.md)".to_string(), (x_range.0 + (x_range.1 - x_range.0) * 0.25, ymax * 0.5), (FONT_FAMILY, 16)))).map_err(e)?;
     }
     for (li, l) in layers {
         if l.points.is_empty() {
@@ -736,7 +740,7 @@ where
             .position(if c.legend_right { SeriesLabelPosition::UpperRight } else { SeriesLabelPosition::UpperLeft })
             .background_style(WHITE.mix(0.85))
             .border_style(RGBColor(200, 200, 200))
-            .label_font(("sans-serif", 13))
+            .label_font((FONT_FAMILY, 13))
             .draw()
             .map_err(e)?;
     }
@@ -761,7 +765,7 @@ where
             let i = v.round();
             if (v - i).abs() < 0.01 && i >= 0.0 { rows.get(i as usize).cloned().unwrap_or_default() } else { String::new() }
         })
-        .label_style(("sans-serif", 12))
+        .label_style((FONT_FAMILY, 12))
         .light_line_style(RGBColor(235, 235, 235))
         .draw()?;
     let grey = RGBColor(120, 120, 120);
@@ -777,7 +781,7 @@ where
     // a point estimate: a dot; a printed range: a dot at each printed end
     ch.draw_series(c.layers[1].points.iter().flat_map(|p| if p.value.is_nan() { vec![p.low, p.high] } else { vec![p.value] }.into_iter().map(move |v| Circle::new((v, p.x), 5, orange.filled()))))?;
     // three empty rows at the top hold the legend, so that it hides no row
-    ch.configure_series_labels().position(SeriesLabelPosition::UpperRight).background_style(WHITE.mix(0.85)).border_style(RGBColor(200, 200, 200)).label_font(("sans-serif", 13)).draw()?;
+    ch.configure_series_labels().position(SeriesLabelPosition::UpperRight).background_style(WHITE.mix(0.85)).border_style(RGBColor(200, 200, 200)).label_font((FONT_FAMILY, 13)).draw()?;
     Ok(())
 }
 
@@ -804,7 +808,7 @@ where
             let i = v.round();
             if (v - i).abs() < 0.01 && i >= 0.0 { (n - 1).checked_sub(i as usize).and_then(|k| rows.get(k)).cloned().unwrap_or_default() } else { String::new() }
         })
-        .label_style(("sans-serif", 12))
+        .label_style((FONT_FAMILY, 12))
         .draw()?;
     let colour = |k: f64| match k as usize {
         0 => RGBColor(238, 238, 238),
@@ -822,10 +826,10 @@ where
         ch.draw_series(l.points.iter().map(|p| Rectangle::new([(p.x - 0.46, y - 0.42), (p.x + 0.46, y + 0.42)], colour(p.value).filled())))?;
         ch.draw_series(l.points.iter().filter(|p| p.value > 0.0).map(|p| {
             let ink = if p.value >= 3.0 { WHITE } else { BLACK };
-            Text::new(format!("{:.0}", p.value), (p.x - 0.18, y + 0.25), ("sans-serif", 11).into_font().color(&ink))
+            Text::new(format!("{:.0}", p.value), (p.x - 0.18, y + 0.25), (FONT_FAMILY, 11).into_font().color(&ink))
         }))?;
     }
-    ch.configure_series_labels().position(SeriesLabelPosition::LowerRight).background_style(WHITE.mix(0.9)).border_style(RGBColor(200, 200, 200)).label_font(("sans-serif", 12)).draw()?;
+    ch.configure_series_labels().position(SeriesLabelPosition::LowerRight).background_style(WHITE.mix(0.9)).border_style(RGBColor(200, 200, 200)).label_font((FONT_FAMILY, 12)).draw()?;
     Ok(())
 }
 
