@@ -858,7 +858,8 @@ pub fn write_charts(charts: &[Chart], dir: &Path, fmt: Format) -> Result<Vec<Str
         if fmt != Format::Svg {
             let mut buf = vec![0u8; (W * H * 3) as usize];
             {
-                let root = BitMapBackend::with_buffer(&mut buf, (W, H)).into_drawing_area();
+                let backend = crate::glyphs::GlyphFix::new(BitMapBackend::with_buffer(&mut buf, (W, H)), FONT).ok_or_else(|| Error::Other("the bundled font cannot be read".into()))?;
+                let root = backend.into_drawing_area();
                 draw_chart(root, c).map_err(|m| Error::Other(format!("{}: {m}", c.name)))?;
             }
             let png = encode_png(&buf, W, H)?;

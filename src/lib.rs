@@ -14,6 +14,7 @@ pub mod derive;
 pub mod diag;
 pub mod error;
 pub mod export;
+pub mod glyphs;
 pub mod ingest;
 pub mod model;
 pub mod output;
