@@ -226,6 +226,9 @@ pub fn read_text(path: &Path, rel: &str, diags: &mut Vec<Diagnostic>) -> Option<
 
 /// Parse CSV text into header and rows, checking every row has as many cells as the header.
 pub fn parse_csv(text: &str, rel: &str, diags: &mut Vec<Diagnostic>) -> Option<(Vec<String>, Vec<RawRow>)> {
+    // the csv reader counts a CRLF file's lines one short from the second record on: parse it
+    // with LF line ends (the file is read, never rewritten)
+    let text = text.replace("\r\n", "\n");
     let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut header: Option<Vec<String>> = None;
     let mut rows = Vec::new();

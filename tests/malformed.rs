@@ -158,6 +158,10 @@ fn bom_and_crlf_are_accepted() {
     w.write("tables/demo/stocks.csv", &bytes);
     let o = w.run(&["validate"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // and a problem in a CRLF file is reported at its own line (the third here), not one short
+    w.write("tables/demo/deaths.csv", b"year,deaths\r\n1938,100\r\n1939,x\r\nTotal,100\r\n");
+    let err = stderr(&w.run(&["validate"]));
+    assert!(err.contains("data/tables/demo/deaths.csv:3:2: error[not-a-number]"), "{err}");
 }
 
 #[test]
