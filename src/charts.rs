@@ -310,7 +310,9 @@ pub fn build_charts(an: &Analysis) -> Vec<Chart> {
         "persons",
         Unit::Persons,
         vec![layer("Prisons of the NKVD/MVD", Style::Band, {
-            let mut v: Vec<Pt> = an.reconciled.iter().filter(|r| r.series == "prisons.population" && r.category.is_empty() && r.period.is_instant()).map(|r| pt(r, r.period.start.year_f())).collect();
+            // from 1938: the NKVD-MVD prisons of the certificate (and GRZ's 1938 figure); the places
+            // of confinement of the 1933 NKIu report (kotkin2017) are another system
+            let mut v: Vec<Pt> = an.reconciled.iter().filter(|r| r.series == "prisons.population" && r.category.is_empty() && r.period.is_instant() && r.period.start.y >= 1938).map(|r| pt(r, r.period.start.year_f())).collect();
             v.sort_by(|a, b| a.x.total_cmp(&b.x));
             v
         }, 0)],
