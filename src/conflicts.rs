@@ -99,7 +99,18 @@ fn source_lines<'a>(rules: &Rules, obs: impl IntoIterator<Item = &'a Observation
             Some(rest) => format!("{ev}:{rest}"),
             None => format!("{ev} {}", o.location),
         };
-        out.push_str(&format!("    {:<26} {:>14}  {place}\n", o.source_id, o.value_text()));
+        // what the data says of the figure's precision, which the range follows
+        let mut says = Vec::new();
+        if o.rounded_to > 0.0 {
+            says.push(format!("rounded to {}", crate::model::fmt_grouped(o.rounded_to, 0)));
+        }
+        match o.bound {
+            crate::model::Bound::Lower => says.push("a lower bound".to_string()),
+            crate::model::Bound::Upper => says.push("an upper bound".to_string()),
+            crate::model::Bound::None => {}
+        }
+        let says = if says.is_empty() { String::new() } else { format!("  [{}]", says.join("; ")) };
+        out.push_str(&format!("    {:<26} {:>14}  {place}{says}\n", o.source_id, o.value_text()));
         if let Some(x) = rules.exclusion_for(o) {
             out.push_str(&format!("        excluded from reconciliation: {}\n", x.reason));
         }
