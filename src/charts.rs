@@ -51,7 +51,7 @@ impl Format {
 
 const W: u32 = 1100;
 const H: u32 = 650;
-static FONT: &[u8] = include_bytes!("../assets/DejaVuSans.ttf");
+pub(crate) static FONT: &[u8] = include_bytes!("../assets/DejaVuSans.ttf");
 /// The bundled font's family, with a generic fallback: the PNG backend finds the bundled font
 /// under this name, and an SVG viewer asks for DejaVu Sans first (the font the PNG is drawn
 /// with), else its own sans-serif.
@@ -437,18 +437,13 @@ fn estimates_chart(an: &Analysis) -> Chart {
         }
         for (src, os) in by_src {
             let y = rows.len() as f64;
-            // a bound is said so on its row ("more than 1.5 million" is no point estimate)
-            let bound = |o: &crate::model::Observation| match o.bound {
-                crate::model::Bound::Lower => Some("at least"),
-                crate::model::Bound::Upper => Some("at most"),
-                crate::model::Bound::None => None,
-            };
             // a printed range ("from 5 to 7 million": categories low and high) is drawn as its two
             // printed ends, with no point between them (a midpoint would be a figure nobody
             // printed); separate estimates of one author (1 million, and over 1.5 million from
             // Irkutsk) are separate points on the row
             let range = os.len() == 2 && os.iter().any(|o| o.category == "low") && os.iter().any(|o| o.category == "high");
-            let said: Vec<&str> = os.iter().filter_map(|o| bound(o)).collect();
+            // a bound is said so on its row ("more than 1.5 million" is no point estimate)
+            let said: Vec<&str> = os.iter().filter_map(|o| o.bound.words()).collect();
             let flags = match (said.is_empty(), os.len(), range) {
                 (true, _, _) => String::new(),
                 (false, 1, _) => format!(" ({})", said[0]),
@@ -456,19 +451,14 @@ fn estimates_chart(an: &Analysis) -> Chart {
                 (false, _, false) => format!(" ({} of {} a bound)", said.len(), os.len()),
             };
             rows.push(format!("{what}: {src}{flags}"));
-            let bflag = |o: &crate::model::Observation| match o.bound {
-                crate::model::Bound::Lower => "lower-bound",
-                crate::model::Bound::Upper => "upper-bound",
-                crate::model::Bound::None => "",
-            };
             if range {
                 let lo = os.iter().map(|o| o.value).fold(f64::INFINITY, f64::min);
                 let hi = os.iter().map(|o| o.value).fold(f64::NEG_INFINITY, f64::max);
-                let fl: Vec<&str> = os.iter().map(|o| bflag(o)).filter(|f| !f.is_empty()).collect();
+                let fl: Vec<&str> = os.iter().filter_map(|o| o.bound.flag()).collect();
                 est.push(Pt { period: os[0].period, x: y, value: f64::NAN, low: lo, high: hi, single: true, gap_filled: false, sources: src.to_string(), flags: fl.join(";") });
             } else {
                 for o in &os {
-                    est.push(Pt { period: o.period, x: y, value: o.value, low: o.value, high: o.value, single: true, gap_filled: false, sources: src.to_string(), flags: bflag(o).to_string() });
+                    est.push(Pt { period: o.period, x: y, value: o.value, low: o.value, high: o.value, single: true, gap_filled: false, sources: src.to_string(), flags: o.bound.flag().unwrap_or_default().to_string() });
                 }
             }
             let p = os[0].period;

@@ -104,11 +104,7 @@ fn source_lines<'a>(rules: &Rules, obs: impl IntoIterator<Item = &'a Observation
         if o.rounded_to > 0.0 {
             says.push(format!("rounded to {}", crate::model::fmt_grouped(o.rounded_to, 0)));
         }
-        match o.bound {
-            crate::model::Bound::Lower => says.push("a lower bound".to_string()),
-            crate::model::Bound::Upper => says.push("an upper bound".to_string()),
-            crate::model::Bound::None => {}
-        }
+        says.extend(o.bound.words().map(String::from));
         let says = if says.is_empty() { String::new() } else { format!("  [{}]", says.join("; ")) };
         out.push_str(&format!("    {:<26} {:>14}  {place}{says}\n", o.source_id, o.value_text()));
         if let Some(x) = rules.exclusion_for(o) {

@@ -64,8 +64,10 @@ impl<'a> DrawingBackend for GlyphFix<'a> {
         }
         let size = style.size() as f32;
         let font = self.font.as_scaled(PxScale::from(size));
-        // the layout box plotters uses (its width: advances and kerning; its height: size / 1.24),
-        // so that anchoring and the space the mesh leaves for labels stay the same
+        // each glyph with its pen position (advances and kerning), and the width they take: the
+        // layout box plotters uses (its height: size / 1.24), so that anchoring and the room the
+        // mesh leaves for labels stay the same
+        let mut pen = Vec::new();
         let mut width = 0f32;
         let mut prev = None;
         for ch in text.chars() {
@@ -73,6 +75,7 @@ impl<'a> DrawingBackend for GlyphFix<'a> {
             if let Some(p) = prev {
                 width += font.kern(p, id);
             }
+            pen.push((id, width));
             width += font.h_advance(id);
             prev = Some(id);
         }
@@ -91,16 +94,8 @@ impl<'a> DrawingBackend for GlyphFix<'a> {
         let (bw, bh) = self.get_size();
         // the baseline where plotters puts it: half the size below the top of the box
         let baseline = size / 2.0;
-        let mut caret = 0f32;
-        let mut prev = None;
-        for ch in text.chars() {
-            let id = font.glyph_id(ch);
-            if let Some(p) = prev {
-                caret += font.kern(p, id);
-            }
-            prev = Some(id);
+        for (id, caret) in pen {
             let glyph = id.with_scale_and_position(PxScale::from(size), point(caret, baseline));
-            caret += font.h_advance(id);
             let Some(outline) = self.font.outline_glyph(glyph) else { continue };
             let b = outline.px_bounds();
             let mut px = Vec::new();
@@ -120,9 +115,8 @@ impl<'a> DrawingBackend for GlyphFix<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::charts::FONT;
     use plotters::prelude::*;
-
-    static FONT: &[u8] = include_bytes!("../assets/DejaVuSans.ttf");
 
     /// The first column with ink in a buffer of w x h RGB pixels on white.
     fn first_ink(buf: &[u8], w: usize, h: usize) -> Option<usize> {

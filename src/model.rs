@@ -197,6 +197,22 @@ pub enum Bound {
 }
 
 impl Bound {
+    /// The flag of a reconciled row whose value is such a bound (`lower-bound`, `upper-bound`).
+    pub fn flag(self) -> Option<&'static str> {
+        match self {
+            Bound::None => None,
+            Bound::Lower => Some("lower-bound"),
+            Bound::Upper => Some("upper-bound"),
+        }
+    }
+    /// The words a reader sees beside such a figure ("at least", "at most").
+    pub fn words(self) -> Option<&'static str> {
+        match self {
+            Bound::None => None,
+            Bound::Lower => Some("at least"),
+            Bound::Upper => Some("at most"),
+        }
+    }
     pub fn parse(s: &str) -> Option<Bound> {
         match s {
             "" => Some(Bound::None),

@@ -455,8 +455,8 @@ pub fn reconcile(obs: &[Observation], rules: &Rules, unc: &Uncertainty) -> Vec<R
                 }
             }
         } else {
-            for (b, word) in [(Bound::Lower, "lower-bound"), (Bound::Upper, "upper-bound")] {
-                if doc_bound.values().any(|x| *x == b) {
+            for b in [Bound::Lower, Bound::Upper] {
+                if let Some(word) = b.flag().filter(|_| doc_bound.values().any(|x| *x == b)) {
                     flags.push(word.to_string());
                 }
             }
@@ -478,10 +478,8 @@ pub fn reconcile(obs: &[Observation], rules: &Rules, unc: &Uncertainty) -> Vec<R
         let (lo_b, hi_b) = (tightest(Bound::Lower), tightest(Bound::Upper));
         let (value, method_name, decimals) = if let Some(c) = chosen {
             // a preferred figure that is a bound says so
-            match c.bound {
-                Bound::Lower if !flags.iter().any(|f| f == "lower-bound") => flags.push("lower-bound".to_string()),
-                Bound::Upper if !flags.iter().any(|f| f == "upper-bound") => flags.push("upper-bound".to_string()),
-                _ => {}
+            if let Some(word) = c.bound.flag().filter(|w| !flags.iter().any(|f| f == w)) {
+                flags.push(word.to_string());
             }
             (c.value, format!("preferred:{}", c.source_id), c.decimals)
         } else if bounds_only {

@@ -115,10 +115,8 @@ fn a_cell_can_be_of_another_series_than_its_column() {
 fn counts_are_exact_and_percents_rounded() {
     let w = Work::new();
     w.write("tables/demo2/text.csv", b"series,period_start,period_end,category,value,unit,location,note\ncamps.population,1939-01-01,1939-01-01,,1201,persons,p. 5,one more\ncamps.counterrevolutionaries_share,1938-01-01,1938-01-01,,10.46,percent,p. 6,finer\ncamps.counterrevolutionaries_share,1940-01-01,1940-01-01,,12,percent,p. 7,whole percent\n");
-    let o = w.run(&["export", "--out", "x", "--format", "csv"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let rec = std::fs::read_to_string(w.path("x/reconciled.csv")).unwrap();
-    let row = |key: &str| rec.lines().find(|l| l.starts_with(key)).unwrap_or_else(|| panic!("no {key} in {rec}")).to_string();
+    let rec = w.export_reconciled("x");
+    let row = |p: &str| line_of(&rec, p);
     let r = row("camps.population,1939-01-01,");
     assert!(r.ends_with(",conflict") || r.contains(",conflict;"), "1200 vs 1201: {r}");
     assert!(r.contains(",1200,1201,persons,"), "whole counts, no rounding slack: {r}");
@@ -138,10 +136,8 @@ fn figures_marked_rounded_are_rounded() {
     let w = Work::new();
     w.write("tables/demo/stocks.csv", b"year,camps,colonies,total,share\n1938,1000,500,1500,10.5\n1939,1234,600,1834,12.0\n1940,1301,700,2001,11.5\n");
     w.write("tables/demo2/text.csv", b"series,period_start,period_end,category,value,unit,location,note,rounded_to\ncamps.population,1939-01-01,1939-01-01,,1200,persons,p. 5,\"printed as 1,2 thousand\",100\ncamps.population,1940-01-01,1940-01-01,,1300,persons,p. 6,\"about 1,300\",\n");
-    let o = w.run(&["export", "--out", "x", "--format", "csv"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let rec = std::fs::read_to_string(w.path("x/reconciled.csv")).unwrap();
-    let row = |p: &str| rec.lines().find(|l| l.starts_with(p)).unwrap_or_else(|| panic!("{p} missing in {rec}")).to_string();
+    let rec = w.export_reconciled("x");
+    let row = |p: &str| line_of(&rec, p);
     let r = row("camps.population,1939-01-01,");
     assert!(!r.contains("conflict"), "1,234 lies within 1,2 thousand: {r}");
     assert!(r.contains(",1150,1250,persons,"), "{r}");
@@ -157,10 +153,8 @@ fn bounds_agree_with_what_they_allow_and_are_flagged() {
     let w = Work::new();
     w.write("tables/demo/stocks.csv", b"year,camps,colonies,total,share\n1938,1000,500,1500,10.5\n1939,1234,600,1834,12.0\n1940,1300,700,2000,11.5\n");
     w.write("tables/demo2/text.csv", b"series,period_start,period_end,category,value,unit,location,note,bound\ncamps.population,1939-01-01,1939-01-01,,1200,persons,p. 5,more than 1200,lower\ncamps.population,1940-01-01,1940-01-01,,1200,persons,p. 6,at most 1200,upper\ncamps.population,1941-01-01,1941-01-01,,1500,persons,p. 7,more than 1500,lower\n");
-    let o = w.run(&["export", "--out", "x", "--format", "csv"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let rec = std::fs::read_to_string(w.path("x/reconciled.csv")).unwrap();
-    let row = |p: &str| rec.lines().find(|l| l.starts_with(p)).unwrap_or_else(|| panic!("{p} missing in {rec}")).to_string();
+    let rec = w.export_reconciled("x");
+    let row = |p: &str| line_of(&rec, p);
     let r = row("camps.population,1939-01-01,");
     assert!(r.contains(",1234,1234,1234,persons,2,most-precise-document,demo;demo2,"), "the bound agrees and stays out: {r}");
     assert!(!r.contains("conflict") && !r.contains("bound") && !r.contains("single-source"), "{r}");
@@ -175,15 +169,17 @@ fn bounds_agree_with_what_they_allow_and_are_flagged() {
     w.write("tables/demo/extra.toml", b"title = \"extra\"\nlayout = \"long\"\nunit = \"persons\"\n");
     let t = w.read("tables/demo2/text.csv") + "camps.population,1942-01-01,1942-01-01,,1600,persons,p. 8,more than 1600,lower\n";
     w.write("tables/demo2/text.csv", t.as_bytes());
-    let o = w.run(&["export", "--out", "y", "--format", "csv"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let rec = std::fs::read_to_string(w.path("y/reconciled.csv")).unwrap();
-    let row = |p: &str| rec.lines().find(|l| l.starts_with(p)).unwrap_or_else(|| panic!("{p} missing in {rec}")).to_string();
+    let rec = w.export_reconciled("y");
+    let row = |p: &str| line_of(&rec, p);
     let r = row("camps.population,1941-01-01,");
     assert!(r.contains(",1500,1500,1500,persons,2,tightest-bound,demo;demo2,lower-bound"), "the higher 'more than' says the most: {r}");
     let r = row("camps.population,1942-01-01,");
     assert!(r.contains(",1650,1600,1700,persons,2,between-bounds,demo;demo2,"), "more than 1,600 and at most 1,700: {r}");
     assert!(r.contains("lower-bound") && r.contains("upper-bound") && !r.contains("conflict"), "{r}");
+    // `show` says of each printed figure what the data says of it
+    let out = stdout(&w.run(&["show", "camps.population", "--from", "1942", "--to", "1942"]));
+    assert!(out.lines().any(|l| l.contains("demo2") && l.contains(" 1600 ") && l.ends_with("[at least]")), "{out}");
+    assert!(out.lines().any(|l| l.contains("demo ") && l.ends_with("[at most]")), "{out}");
 }
 
 /// A `preferred` rule gives the value only where a preferred source has one; elsewhere the median
@@ -193,10 +189,7 @@ fn a_preferred_rule_without_a_preferred_value_falls_back_to_the_median() {
     let w = Work::new();
     let rules = w.read("reconcile.toml") + "\n[[series]]\nseries = \"colonies.population\"\nmethod = \"preferred\"\nprefer = [\"demo2\"]\n";
     w.write("reconcile.toml", rules.as_bytes());
-    let o = w.run(&["export", "--out", "x", "--format", "csv"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let rec = std::fs::read_to_string(w.path("x/reconciled.csv")).unwrap();
-    let r = rec.lines().find(|l| l.starts_with("colonies.population,1939-01-01,")).unwrap_or_else(|| panic!("{rec}"));
+    let r = line_of(&w.export_reconciled("x"), "colonies.population,1939-01-01,");
     assert!(r.contains(",single-document,demo,"), "{r}");
 }
 
@@ -305,7 +298,7 @@ fn the_most_precise_document_gives_the_value_when_documents_agree_within_roundin
     let o = w.run(&["build", "--out", "o"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let rec = std::fs::read_to_string(w.path("o/data/clean/reconciled.csv")).unwrap();
-    let row = |p: &str| rec.lines().find(|l| l.starts_with(p)).unwrap_or_else(|| panic!("{p} missing")).to_string();
+    let row = |p: &str| line_of(&rec, p);
     let r = row("camps.deaths,1939-01-01,1939-12-31,,");
     assert!(r.starts_with("camps.deaths,1939-01-01,1939-12-31,,93,85,95,persons,2,most-precise-document,demo;demo2,"), "{r}");
     assert!(!r.contains("conflict"), "{r}");

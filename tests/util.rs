@@ -55,6 +55,17 @@ impl Work {
     pub fn run(&self, args: &[&str]) -> Output {
         Command::new(bin()).current_dir(self.dir.path()).args(args).env_remove("CI").output().unwrap()
     }
+    /// `export --format csv` into the folder `out`, which must succeed; the text of its reconciled.csv.
+    pub fn export_reconciled(&self, out: &str) -> String {
+        let o = self.run(&["export", "--out", out, "--format", "csv"]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        std::fs::read_to_string(self.path(&format!("{out}/reconciled.csv"))).unwrap()
+    }
+}
+
+/// The line of a CSV text that begins with `prefix`; panics, showing the text, where none does.
+pub fn line_of(text: &str, prefix: &str) -> String {
+    text.lines().find(|l| l.starts_with(prefix)).unwrap_or_else(|| panic!("no line begins with {prefix} in:\n{text}")).to_string()
 }
 
 pub fn stderr(o: &Output) -> String {
