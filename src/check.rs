@@ -111,7 +111,7 @@ pub fn identities(obs: &[Observation], rec: &[Reconciled], derived: &[Reconciled
     }
     // printed totals against the sum of their reconciled parts at the same date (camps + colonies;
     // camps + colonies + prisons), beyond the printed precision of the figures that give the values
-    let half = |r: &Reconciled| obs.iter().find(|o| o.series == r.series && o.period == r.period && o.category == r.category && o.value == r.value).map_or(0.0, crate::reconcile::range_slack);
+    let slack = |r: &Reconciled| obs.iter().find(|o| o.series == r.series && o.period == r.period && o.category == r.category && o.value == r.value).map_or(0.0, crate::reconcile::range_slack);
     let get = |s: &str, p: Period| rec.iter().find(|r| r.series == s && r.period == p && r.category.is_empty() && !r.method.starts_with("monte-carlo"));
     for (whole, parts) in [("gulag.population", &["camps.population", "colonies.population"][..]), ("custody.population", &["camps.population", "colonies.population", "prisons.population"][..])] {
         for w in rec.iter().filter(|r| r.series == whole && r.category.is_empty() && r.period.is_instant() && !r.method.starts_with("monte-carlo")) {
@@ -120,7 +120,7 @@ pub fn identities(obs: &[Observation], rec: &[Reconciled], derived: &[Reconciled
                 continue;
             }
             let sum: f64 = ps.iter().map(|r| r.value).sum();
-            let tol = half(w) + ps.iter().map(|r| half(r)).sum::<f64>();
+            let tol = slack(w) + ps.iter().map(|r| slack(r)).sum::<f64>();
             if (w.value - sum).abs() > tol + 1e-9 {
                 let named: Vec<String> = ps.iter().map(|r| format!("{} {}", r.series.split('.').next().unwrap_or(""), fmt_thousands(r.value))).collect();
                 f.push(Finding { identity: "total-not-sum-of-parts".into(), series: whole.into(), period: w.period.start.to_string(), message: format!("printed {whole} {} ({}) against its reconciled parts, {} = {}; difference {}", fmt_thousands(w.value), w.sources.join(";"), named.join(" + "), fmt_thousands(sum), fmt_thousands(w.value - sum)) });

@@ -128,7 +128,7 @@ struct Out<'a> {
 
 impl Out<'_> {
     #[allow(clippy::too_many_arguments)]
-    fn push(&mut self, series: &str, period: Period, unit: Unit, (value, low, high): (f64, f64, f64), rule: &str, inputs: &[&Reconciled], note: String, emit_row: bool) {
+    fn push(&mut self, series: &str, period: Period, unit: Unit, (value, low, high): (f64, f64, f64), rule: &str, inputs: &[&Reconciled], note: String, extra_flags: &[&str]) {
         let mut sources: Vec<String> = inputs.iter().flat_map(|r| r.sources.iter().cloned()).collect();
         sources.sort();
         sources.dedup();
@@ -147,8 +147,9 @@ impl Out<'_> {
         if documents.len() == 1 {
             flags.push("single-source".to_string());
         }
+        flags.extend(extra_flags.iter().map(|f| f.to_string()));
         let (low, high) = crate::model::round_outward(unit, low, high, decimals);
-        if emit_row && !printed {
+        if !printed {
             self.rows.push(Reconciled { series: series.into(), period, category: String::new(), value, low, high, unit, decimals, n_sources: sources.len(), method: format!("monte-carlo:{rule}"), sources: sources.clone(), flags });
         }
         self.obs.push(Observation {
@@ -185,7 +186,7 @@ pub fn derive(rec: &[Reconciled], document_of: &dyn Fn(&str) -> String) -> Deriv
             let Some(ins) = ins else { continue };
             let name = format!("{target}@{y}:sum");
             let r = propagate(&name, &ins, |x| x.iter().sum());
-            o.push(target, jan1(y), Unit::Persons, r, "sum", &ins, format!("sum of {} on 1 January", parts.join(" + ")), true);
+            o.push(target, jan1(y), Unit::Persons, r, "sum", &ins, format!("sum of {} on 1 January", parts.join(" + ")), &[]);
         }
     }
     // colonies implied by a printed "colonies and prisons" column minus the printed prisons
@@ -193,7 +194,7 @@ pub fn derive(rec: &[Reconciled], document_of: &dyn Fn(&str) -> String) -> Deriv
         let (Some(cp), Some(p)) = (idx.stock("colonies_prisons.population", y), idx.stock("prisons.population", y)) else { continue };
         let ins = [cp, p];
         let r = propagate(&format!("colonies.population_implied@{y}"), &ins, |x| x[0] - x[1]);
-        o.push("colonies.population_implied", jan1(y), Unit::Persons, r, "difference", &ins, "colonies_prisons.population - prisons.population on 1 January".into(), true);
+        o.push("colonies.population_implied", jan1(y), Unit::Persons, r, "difference", &ins, "colonies_prisons.population - prisons.population on 1 January".into(), &[]);
     }
     // totals derived above feed the whole-system death rate
     let mut with_sums: Vec<Reconciled> = rec.to_vec();
@@ -211,7 +212,7 @@ pub fn derive(rec: &[Reconciled], document_of: &dyn Fn(&str) -> String) -> Deriv
             }
             let ins = [d, a, b];
             let r = propagate(&format!("{target}@{y}"), &ins, |x| 1000.0 * x[0] / ((x[1] + x[2]) / 2.0));
-            o.push(target, Period::year(y), Unit::Per1000, r, "death-rate", &ins, format!("{deaths} / mean({stock} on 1 January {y} and {}) x 1000", y + 1), true);
+            o.push(target, Period::year(y), Unit::Per1000, r, "death-rate", &ins, format!("{deaths} / mean({stock} on 1 January {y} and {}) x 1000", y + 1), &[]);
             pooled.extend(ins);
             years.push(y);
         }
@@ -227,13 +228,9 @@ pub fn derive(rec: &[Reconciled], document_of: &dyn Fn(&str) -> String) -> Deriv
                 1000.0 * d / e
             });
             let gaps = if (y1 - y0 + 1) as usize != n { format!(" (only the {n} years with deaths and both stocks)") } else { String::new() };
-            o.push(target, Period::years(y0, y1), Unit::Per1000, r, "death-rate-pooled", &pooled, format!("deaths and exposures pooled over {y0}-{y1}{gaps}, then divided"), true);
             // a pooled rate that leaves years of its span out says so in its flags, not only in its note
-            if !gaps.is_empty() {
-                if let Some(row) = o.rows.last_mut().filter(|r| r.series == target && r.period == Period::years(y0, y1)) {
-                    row.flags.push("years-missing".to_string());
-                }
-            }
+            let missing: &[&str] = if gaps.is_empty() { &[] } else { &["years-missing"] };
+            o.push(target, Period::years(y0, y1), Unit::Per1000, r, "death-rate-pooled", &pooled, format!("deaths and exposures pooled over {y0}-{y1}{gaps}, then divided"), missing);
         }
     }
 
@@ -247,7 +244,7 @@ pub fn derive(rec: &[Reconciled], document_of: &dyn Fn(&str) -> String) -> Deriv
         // possible under-recording of deaths, so only the rounding of the percent makes the range
         let recorded = Reconciled { low: d.value, high: d.value, ..d.clone() };
         let r = propagate(&format!("gulag.average_population_implied@{y}"), &[&recorded, p], |x| x[0] / (x[1] / 100.0));
-        o.push("gulag.average_population_implied", Period::year(y), Unit::Persons, r, "implied-average", &[d, p], "gulag.deaths / (gulag.mortality_rate / 100): the denominator the source used".into(), true);
+        o.push("gulag.average_population_implied", Period::year(y), Unit::Persons, r, "implied-average", &[d, p], "gulag.deaths / (gulag.mortality_rate / 100): the denominator the source used".into(), &[]);
     }
 
     // counter-revolutionary share where not printed
@@ -258,7 +255,7 @@ pub fn derive(rec: &[Reconciled], document_of: &dyn Fn(&str) -> String) -> Deriv
         }
         let ins = [c, p];
         let r = propagate(&format!("camps.counterrevolutionaries_share@{y}"), &ins, |x| 100.0 * x[0] / x[1]);
-        o.push("camps.counterrevolutionaries_share", jan1(y), Unit::Percent, r, "share", &ins, "100 x camps.counterrevolutionaries / camps.population".into(), true);
+        o.push("camps.counterrevolutionaries_share", jan1(y), Unit::Percent, r, "share", &ins, "100 x camps.counterrevolutionaries / camps.population".into(), &[]);
     }
 
     // stock-flow residual
@@ -280,7 +277,7 @@ pub fn derive(rec: &[Reconciled], document_of: &dyn Fn(&str) -> String) -> Deriv
         });
         let note = format!("population 1 January {} - (population 1 January {y} + arrivals - releases - deaths - escapes{})", y + 1, if has_rec { " + recaptured" } else { "" });
         // a residual may be negative: give it its own range, not clipped at zero
-        o.push("camps.stock_flow_residual", Period::year(y), Unit::Persons, r, "stock-flow", &ins, note, true);
+        o.push("camps.stock_flow_residual", Period::year(y), Unit::Persons, r, "stock-flow", &ins, note, &[]);
     }
 
     let mut rows = o.rows;

@@ -262,7 +262,7 @@ pub fn findings_table(identities: &[crate::check::Finding], diags: &[crate::diag
     Table {
         name: "findings".into(),
         title: "Known problems in the data: broken accounting identities and data findings".into(),
-        description: "One row per finding: an accounting identity the figures break (kind identity: a part above its whole, counts against a printed share, camp deaths above system deaths), or a finding of validation (kind data: a printed total that differs from its rows, shares that do not make 100, a source that gives two figures for one quantity). Findings are reported, never corrected.".into(),
+        description: "One row per finding: an accounting identity the figures break (kind identity: a part above its whole, counts against a printed share, camp deaths above system deaths, a printed total against the sum of its parts), or a finding of validation (kind data: a printed total that differs from its rows, shares that do not make 100, a source that gives two figures for one quantity). Findings are reported, never corrected.".into(),
         fields: vec![
             f("kind", FieldType::String, "identity (gulagstats check) or data (gulagstats validate)", true).one_of(&["identity", "data"]),
             f("check", FieldType::String, "The identity or the finding's kind (e.g. part-not-above-whole, total-mismatch)", true),
