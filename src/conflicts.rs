@@ -20,9 +20,8 @@ pub struct Entry<'a> {
     pub excluded: Option<&'a str>,
 }
 
-/// A reconciled row whose documents disagree beyond their printed precision (`conflict`), whose
-/// copies of one document differ (`witness-variant`), or with a witness left out of
-/// reconciliation (`witness-excluded`).
+/// A reconciled row whose sources disagree beyond their printed precision (`conflict`), or one
+/// with a witness left out of reconciliation (`witness-excluded`).
 #[derive(Debug, Clone)]
 pub struct Disagreement<'a> {
     pub row: &'a Reconciled,
@@ -31,10 +30,10 @@ pub struct Disagreement<'a> {
     pub notes: Vec<String>,
 }
 
-/// A reconciled row flagged `conflict`, `witness-variant` or `witness-excluded`. Derived rows are
-/// left out: their inputs' conflicts are listed where the inputs are.
+/// A reconciled row flagged `conflict` or `witness-excluded`. Derived rows are left out: their
+/// inputs' conflicts are listed where the inputs are.
 pub fn is_disagreement(r: &Reconciled) -> bool {
-    !r.method.starts_with("monte-carlo") && r.flags.iter().any(|f| f == "conflict" || f == "witness-variant" || f == "witness-excluded")
+    !r.method.starts_with("monte-carlo") && r.flags.iter().any(|f| f == "conflict" || f == "witness-excluded")
 }
 
 /// The disagreements of the given series (all when none is named), in the order of the
@@ -116,11 +115,9 @@ fn source_lines<'a>(rules: &Rules, obs: impl IntoIterator<Item = &'a Observation
 }
 
 pub fn render_text(rules: &Rules, ds: &[Disagreement]) -> String {
-    let flagged = |f: &str| ds.iter().filter(|d| d.row.flags.iter().any(|x| x == f)).count();
+    let conflicts = ds.iter().filter(|d| d.row.flags.iter().any(|f| f == "conflict")).count();
     let mut out = format!(
-        "Disagreements between sources: {} conflict(s) between documents beyond printed precision, {} row(s) where copies of one document differ, {} row(s) with a witness left out of reconciliation (data/reconcile.toml)\n",
-        flagged("conflict"),
-        flagged("witness-variant"),
+        "Disagreements between sources: {conflicts} conflict(s) beyond printed precision, {} row(s) with a witness left out of reconciliation (data/reconcile.toml)\n",
         ds.iter().filter(|d| d.entries.iter().any(|e| e.excluded.is_some())).count()
     );
     for d in ds {

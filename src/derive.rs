@@ -138,9 +138,8 @@ impl Out<'_> {
         if !printed && matches!(rule, "sum" | "share") {
             flags.push("gap-filled".to_string());
         }
-        // an input whose documents or copies disagree, or a derived input that carries such a
-        // disagreement (a gap-filled sum)
-        if inputs.iter().any(|r| r.flags.iter().any(|f| f == "conflict" || f == "witness-variant" || f == "input-conflict")) {
+        // a conflict carried through a derived input (a gap-filled sum) counts too
+        if inputs.iter().any(|r| r.flags.iter().any(|f| f == "conflict" || f == "input-conflict")) {
             flags.push("input-conflict".to_string());
         }
         // one document behind the value, however many copies of it the inputs name

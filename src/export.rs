@@ -341,7 +341,7 @@ pub fn conflicts_table(ds: &[crate::conflicts::Disagreement]) -> Table {
     Table {
         name: "conflicts".into(),
         title: "Where the sources disagree".into(),
-        description: "One row per source value of each reconciled row whose documents disagree beyond their printed precision (flag conflict), whose copies of one document differ (flag witness-variant), or that has a witness left out of reconciliation (flag witness-excluded): the value each source prints, the document it witnesses, and why a left-out witness is left out (data/reconcile.toml). `gulagstats conflicts` prints the same with the recorded notes.".into(),
+        description: "One row per source value of each reconciled row whose sources disagree beyond their printed precision (flag conflict) or that has a witness left out of reconciliation (flag witness-excluded): the value each source prints, the document it witnesses, and why a left-out witness is left out (data/reconcile.toml). `gulagstats conflicts` prints the same with the recorded notes.".into(),
         fields: vec![
             f("series", FieldType::String, "Series name", true),
             f("period_start", FieldType::Date, "First day of the period", true),

@@ -411,23 +411,19 @@ pub fn reconcile(obs: &[Observation], rules: &Rules, unc: &Uncertainty) -> Vec<R
             per_source.entry(o.source_id.as_str()).or_default().push(o);
         }
         let mut flags = Vec::new();
-        // a document's value is its first-listed witness present (the primary copy); a reprint that
-        // differs is a variant, flagged `witness-variant`, never averaged into the document's value
-        let rank = |s: &str| group_of(s).and_then(|w| w.sources.iter().position(|x| x == s)).unwrap_or(0);
-        // conflict: two documents whose values (each its primary copy's) lie further apart than
-        // their printed precision allows (two exact counts that differ by a single person
-        // disagree; 4.8 and 4.81 percent do not). Copies of one document that differ are a
-        // witness variant, not a conflict between sources.
-        let mut primary: BTreeMap<String, &Observation> = BTreeMap::new();
-        for o in &os {
-            let d = doc_of(&o.source_id);
-            let better = primary.get(&d).is_none_or(|p| rank(&o.source_id) < rank(&p.source_id));
-            if better {
-                primary.insert(d, o);
+        // conflict: two values further apart than their printed precision allows (two exact
+        // counts that differ by a single person disagree; 4.8 and 4.81 percent do not)
+        let mut conflict = false;
+        for (i, a) in os.iter().enumerate() {
+            for b in &os[i + 1..] {
+                if disagree(a, b) {
+                    conflict = true;
+                }
             }
         }
-        let primaries: Vec<&Observation> = primary.into_values().collect();
-        let conflict = primaries.iter().enumerate().any(|(i, a)| primaries[i + 1..].iter().any(|b| disagree(a, b)));
+        // a document's value is its first-listed witness present (the primary copy); a reprint that
+        // differs is a variant, flagged, never averaged into the document's value
+        let rank = |s: &str| group_of(s).and_then(|w| w.sources.iter().position(|x| x == s)).unwrap_or(0);
         let mut docs: BTreeMap<String, f64> = BTreeMap::new();
         // each document's printed precision (of the witness that gives its value)
         let mut doc_half: BTreeMap<String, f64> = BTreeMap::new();

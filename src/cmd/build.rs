@@ -34,12 +34,11 @@ pub fn run(a: &Args) -> Result<i32> {
     pb.finish_and_clear();
     let count = |st: &str| an.claims.iter().filter(|c| c.status == st).count();
     eprintln!(
-        "{} observations ({} printed), {} reconciled rows, {} conflicts between documents, {} witness variants; claims: {} pass, {} fail, {} documented, {} not-evaluable; {} identity findings, {} data findings; {} chart files, {} dataset files",
+        "{} observations ({} printed), {} reconciled rows, {} conflicts; claims: {} pass, {} fail, {} documented, {} not-evaluable; {} identity findings, {} data findings; {} chart files, {} dataset files",
         an.observations.len(),
         an.loaded.observations.len(),
         an.reconciled.len(),
         an.reconciled.iter().filter(|r| r.flags.iter().any(|f| f == "conflict")).count(),
-        an.reconciled.iter().filter(|r| r.flags.iter().any(|f| f == "witness-variant")).count(),
         count("pass"),
         count("fail"),
         count("documented"),
