@@ -30,6 +30,25 @@ pub struct Disagreement<'a> {
     pub notes: Vec<String>,
 }
 
+impl Disagreement<'_> {
+    /// Whether two documents' values disagree beyond printed precision, each document by its
+    /// first copy present in the order of its witness group (the copy that gives its value;
+    /// witnesses left out of reconciliation aside). A conflict where they do not is one between
+    /// copies of a single document only: a typo in a reprint, flagged `witness-variant` too.
+    pub fn between_documents(&self, rules: &Rules) -> bool {
+        let rank = |s: &str| rules.group_of(s).and_then(|w| w.sources.iter().position(|x| x == s)).unwrap_or(0);
+        let mut primary: Vec<&Entry> = vec![];
+        for e in self.entries.iter().filter(|e| e.excluded.is_none()) {
+            match primary.iter_mut().find(|p| p.document == e.document) {
+                Some(p) if rank(&e.obs.source_id) < rank(&p.obs.source_id) => *p = e,
+                Some(_) => {}
+                None => primary.push(e),
+            }
+        }
+        primary.iter().enumerate().any(|(i, a)| primary[i + 1..].iter().any(|b| crate::reconcile::disagree(a.obs, b.obs)))
+    }
+}
+
 /// A reconciled row flagged `conflict` or `witness-excluded`. Derived rows are left out: their
 /// inputs' conflicts are listed where the inputs are.
 pub fn is_disagreement(r: &Reconciled) -> bool {
@@ -115,9 +134,12 @@ fn source_lines<'a>(rules: &Rules, obs: impl IntoIterator<Item = &'a Observation
 }
 
 pub fn render_text(rules: &Rules, ds: &[Disagreement]) -> String {
-    let conflicts = ds.iter().filter(|d| d.row.flags.iter().any(|f| f == "conflict")).count();
+    let conflicts: Vec<&Disagreement> = ds.iter().filter(|d| d.row.flags.iter().any(|f| f == "conflict")).collect();
+    let within = conflicts.iter().filter(|d| !d.between_documents(rules)).count();
     let mut out = format!(
-        "Disagreements between sources: {conflicts} conflict(s) beyond printed precision, {} row(s) with a witness left out of reconciliation (data/reconcile.toml)\n",
+        "Disagreements between sources: {} conflict(s) beyond printed precision ({} between documents, {within} only between copies of one document), {} row(s) with a witness left out of reconciliation (data/reconcile.toml)\n",
+        conflicts.len(),
+        conflicts.len() - within,
         ds.iter().filter(|d| d.entries.iter().any(|e| e.excluded.is_some())).count()
     );
     for d in ds {

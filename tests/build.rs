@@ -408,14 +408,22 @@ fn conflicts_lists_each_disagreement_with_sources_and_recorded_reasons() {
     let o = w.run(&["conflicts"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = stdout(&o);
-    assert!(out.starts_with("Disagreements between sources: 1 conflict(s)"), "{out}");
+    assert!(out.starts_with("Disagreements between sources: 1 conflict(s) beyond printed precision (1 between documents, 0 only between copies of one document)"), "{out}");
     assert!(out.contains("camps.population 1939-01-01: 1,205 (range 1,200 to 1,210)"), "{out}");
     assert!(out.contains("    demo                                 1200  printed Table 1") && out.contains("    demo2                                1210  printed p. 5"), "{out}");
+    // copies of one document that differ still conflict (they are two sources), and the count
+    // says that the conflict is between copies only
+    let plain = w.read("reconcile.toml");
+    w.write("reconcile.toml", (plain.clone() + "\n[[witnesses]]\ndocument = \"Demo\"\nsources = [\"demo\", \"demo2\"]\n").as_bytes());
+    let out = stdout(&w.run(&["conflicts", "camps.population"]));
+    assert!(out.starts_with("Disagreements between sources: 1 conflict(s) beyond printed precision (0 between documents, 1 only between copies of one document),"), "{out}");
+    assert!(out.contains("camps.population 1939-01-01: 1,200 (range 1,200 to 1,210) persons  method single-document  flags single-source;conflict;witness-variant\n"), "{out}");
+    w.write("reconcile.toml", plain.as_bytes());
     // a witness left out of reconciliation is listed with its reason, and no longer conflicts
     let rules = w.read("reconcile.toml") + "\n[[exclude]]\nsource = \"demo2\"\nseries = \"camps.population\"\nperiod = \"1939-01-01\"\nreason = \"Digits transposed in this copy (test).\"\n";
     w.write("reconcile.toml", rules.as_bytes());
     let out = stdout(&w.run(&["conflicts", "camps.population"]));
-    assert!(out.starts_with("Disagreements between sources: 0 conflict(s) beyond printed precision, 1 row(s) with a witness left out"), "{out}");
+    assert!(out.starts_with("Disagreements between sources: 0 conflict(s) beyond printed precision (0 between documents, 0 only between copies of one document), 1 row(s) with a witness left out"), "{out}");
     assert!(out.contains("flags single-source;witness-excluded") && out.contains("        excluded from reconciliation: Digits transposed in this copy (test)."), "{out}");
     let csv = stdout(&w.run(&["conflicts", "--format", "csv"]));
     let lines: Vec<&str> = csv.lines().collect();
