@@ -81,6 +81,9 @@ pub struct Row {
     pub period: Period,
     /// The documents (witness groups counted once), sorted.
     pub documents: Vec<String>,
+    /// The copies that print the value (source ids, witnesses of one document each counted;
+    /// witnesses left out of reconciliation not), sorted.
+    pub sources: Vec<String>,
 }
 
 pub fn rows(targets: &[Target], an: &Analysis) -> Vec<Row> {
@@ -89,14 +92,15 @@ pub fn rows(targets: &[Target], an: &Analysis) -> Vec<Row> {
     for t in targets {
         for year in t.from..=t.to {
             let Some(period) = t.period(year) else { continue };
-            let documents: BTreeSet<String> = an
+            let sources: BTreeSet<String> = an
                 .reconciled
                 .iter()
                 .filter(|r| r.series == t.series && r.period == period && r.category.is_empty())
                 .filter(|r| !derived.contains(&(r.series.as_str(), r.period, r.category.as_str())))
-                .flat_map(|r| r.sources.iter().map(|s| an.rules.document_of(s)))
+                .flat_map(|r| r.sources.iter().cloned())
                 .collect();
-            out.push(Row { series: t.series.clone(), dated: t.dated.clone(), year, period, documents: documents.into_iter().collect() });
+            let documents: BTreeSet<String> = sources.iter().map(|s| an.rules.document_of(s)).collect();
+            out.push(Row { series: t.series.clone(), dated: t.dated.clone(), year, period, documents: documents.into_iter().collect(), sources: sources.into_iter().collect() });
         }
     }
     out
@@ -125,9 +129,15 @@ pub fn render_text(targets: &[Target], rows: &[Row]) -> String {
         let pick = |f: &dyn Fn(usize) -> bool| -> Vec<i32> { mine.iter().filter(|r| f(r.documents.len())).map(|r| r.year).collect() };
         let (two, one, none) = (pick(&|n| n >= 2), pick(&|n| n == 1), pick(&|n| n == 0));
         out.push_str(&format!("\n{} ({}, {}-{}): {} of {} years from two or more documents\n", t.series, t.dated, t.from, t.to, two.len(), mine.len()));
+        // a single document printed in several copies (a reprint, a translation) is better attested
+        // than one copy, though not independently
+        let copied: Vec<i32> = mine.iter().filter(|r| r.documents.len() == 1 && r.sources.len() >= 2).map(|r| r.year).collect();
         for (label, ys) in [("two or more", &two), ("one", &one), ("none", &none)] {
             if !ys.is_empty() {
                 out.push_str(&format!("  {label:<12} {}\n", ranges(ys)));
+            }
+            if label == "one" && !copied.is_empty() {
+                out.push_str(&format!("  {:<12} of these, printed in two or more copies of the one document: {}\n", "", ranges(&copied)));
             }
         }
     }

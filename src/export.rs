@@ -289,6 +289,8 @@ pub fn coverage_table(rows: &[crate::coverage::Row]) -> Table {
                 Cell::Str(r.period.end.to_string()),
                 Cell::Int(r.documents.len() as i64),
                 Cell::Str(r.documents.join(";")),
+                Cell::Int(r.sources.len() as i64),
+                Cell::Str(r.sources.join(";")),
             ]
         })
         .collect();
@@ -296,7 +298,7 @@ pub fn coverage_table(rows: &[crate::coverage::Row]) -> Table {
     Table {
         name: "coverage".into(),
         title: "Independent documents behind each year of the core series".into(),
-        description: "One row per target series and year of data/coverage.toml: how many independent documents give the reconciled printed value (witnesses of one document count once; derived values never), and which.".into(),
+        description: "One row per target series and year of data/coverage.toml: how many independent documents give the reconciled printed value (witnesses of one document count once; derived values never), and which; and how many copies print it (each witness counted), and which.".into(),
         fields: vec![
             f("series", FieldType::String, "Series name", true),
             f("dated", FieldType::String, "How the value is dated: 1 January or 31 December (a stock), or year (a flow)", true),
@@ -305,6 +307,8 @@ pub fn coverage_table(rows: &[crate::coverage::Row]) -> Table {
             f("period_end", FieldType::Date, "Last day of the period looked up", true),
             f("n_documents", FieldType::Integer, "Independent documents with a value (0: none)", true),
             f("documents", FieldType::String, "The documents, ';'-separated (a witness group's document, or the source itself)", false),
+            f("n_sources", FieldType::Integer, "Copies that print the value: sources, each witness of a document counted (witnesses left out of reconciliation not)", true),
+            f("sources", FieldType::String, "The copies' source ids, ';'-separated", false),
         ],
         primary_key: vec!["series", "dated", "year"],
         rows,
