@@ -36,11 +36,10 @@ impl Disagreement<'_> {
     /// witnesses left out of reconciliation aside). A conflict where they do not is one between
     /// copies of a single document only: a typo in a reprint, flagged `witness-variant` too.
     pub fn between_documents(&self, rules: &Rules) -> bool {
-        let rank = |s: &str| rules.group_of(s).and_then(|w| w.sources.iter().position(|x| x == s)).unwrap_or(0);
         let mut primary: Vec<&Entry> = vec![];
         for e in self.entries.iter().filter(|e| e.excluded.is_none()) {
             match primary.iter_mut().find(|p| p.document == e.document) {
-                Some(p) if rank(&e.obs.source_id) < rank(&p.obs.source_id) => *p = e,
+                Some(p) if rules.witness_rank(&e.obs.source_id) < rules.witness_rank(&p.obs.source_id) => *p = e,
                 Some(_) => {}
                 None => primary.push(e),
             }

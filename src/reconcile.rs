@@ -316,6 +316,11 @@ impl Rules {
     pub fn document_of(&self, source: &str) -> String {
         self.group_of(source).map_or_else(|| source.to_string(), |w| w.document.clone())
     }
+    /// A source's place in its witness group's order of trust (0 for the first, and for a source
+    /// in no group): the first witness present gives the document's value.
+    pub fn witness_rank(&self, source: &str) -> usize {
+        self.group_of(source).and_then(|w| w.sources.iter().position(|x| x == source)).unwrap_or(0)
+    }
     /// The `[[series]]` rule for a period of a series: the first whose span holds the period, else
     /// the first without a span.
     pub fn series_rule(&self, series: &str, p: Period) -> Option<&SeriesRule> {
@@ -390,7 +395,6 @@ fn median(v: &mut [f64]) -> f64 {
 }
 
 pub fn reconcile(obs: &[Observation], rules: &Rules, unc: &Uncertainty) -> Vec<Reconciled> {
-    let group_of = |s: &str| rules.group_of(s);
     let doc_of = |s: &str| rules.document_of(s);
     let mut excluded_keys: std::collections::BTreeSet<(String, Period, String)> = Default::default();
     let mut groups: BTreeMap<(String, Period, String), Vec<&Observation>> = BTreeMap::new();
@@ -423,7 +427,6 @@ pub fn reconcile(obs: &[Observation], rules: &Rules, unc: &Uncertainty) -> Vec<R
         }
         // a document's value is its first-listed witness present (the primary copy); a reprint that
         // differs is a variant, flagged, never averaged into the document's value
-        let rank = |s: &str| group_of(s).and_then(|w| w.sources.iter().position(|x| x == s)).unwrap_or(0);
         let mut docs: BTreeMap<String, f64> = BTreeMap::new();
         // each document's printed precision (of the witness that gives its value)
         let mut doc_half: BTreeMap<String, f64> = BTreeMap::new();
@@ -434,7 +437,7 @@ pub fn reconcile(obs: &[Observation], rules: &Rules, unc: &Uncertainty) -> Vec<R
         // the bound a document's value is ("more than ..."), where it is one
         let mut doc_bound: BTreeMap<String, Bound> = BTreeMap::new();
         for (d, mut v) in by_doc {
-            v.sort_by_key(|o| rank(&o.source_id));
+            v.sort_by_key(|o| rules.witness_rank(&o.source_id));
             if v.iter().any(|o| disagree(o, v[0])) {
                 flags.push("witness-variant".to_string());
             }
