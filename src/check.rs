@@ -70,6 +70,10 @@ pub struct Finding {
     pub series: String,
     pub period: String,
     pub message: String,
+    /// The reconciled rows (series, period; uncategorised) that the broken identity joins, which
+    /// the pipeline flags `identity-finding`; empty for a finding within one source's figures.
+    #[serde(skip)]
+    pub rows: Vec<(String, Period)>,
 }
 
 /// Accounting identities over the printed observations (each source on its own) and reconciled rows.
@@ -83,7 +87,7 @@ pub fn identities(obs: &[Observation], rec: &[Reconciled], derived: &[Reconciled
             if o.series == *part {
                 if let Some(w) = find(whole, o.period, &o.source_id) {
                     if o.value > w.value + o.half_unit() + w.half_unit() {
-                        f.push(Finding { identity: "part-not-above-whole".into(), series: part.to_string(), period: o.period.start.to_string(), message: format!("{}: {part} {} exceeds {whole} {}", o.source_id, fmt_thousands(o.value), fmt_thousands(w.value)) });
+                        f.push(Finding { identity: "part-not-above-whole".into(), series: part.to_string(), period: o.period.start.to_string(), message: format!("{}: {part} {} exceeds {whole} {}", o.source_id, fmt_thousands(o.value), fmt_thousands(w.value)), rows: vec![] });
                     }
                 }
             }
@@ -93,7 +97,7 @@ pub fn identities(obs: &[Observation], rec: &[Reconciled], derived: &[Reconciled
                 let implied = sh.value / 100.0 * pop.value;
                 let slack = sh.rounding() / 100.0 * pop.value + o.half_unit();
                 if (implied - o.value).abs() > slack {
-                    f.push(Finding { identity: "count-against-share".into(), series: o.series.clone(), period: o.period.start.to_string(), message: format!("{}: {} counter-revolutionaries, but {}% of {} is {}", o.source_id, fmt_thousands(o.value), fmt_num(sh.value, sh.decimals), fmt_thousands(pop.value), fmt_thousands(implied)) });
+                    f.push(Finding { identity: "count-against-share".into(), series: o.series.clone(), period: o.period.start.to_string(), message: format!("{}: {} counter-revolutionaries, but {}% of {} is {}", o.source_id, fmt_thousands(o.value), fmt_num(sh.value, sh.decimals), fmt_thousands(pop.value), fmt_thousands(implied)), rows: vec![] });
                 }
             }
         }
@@ -104,7 +108,7 @@ pub fn identities(obs: &[Observation], rec: &[Reconciled], derived: &[Reconciled
         for r in rec.iter().filter(|r| r.series == part && r.category.is_empty()) {
             if let Some(w) = rec.iter().chain(derived).find(|w| w.series == whole && w.period == r.period && w.category.is_empty()) {
                 if r.value > w.value {
-                    f.push(Finding { identity: "part-not-above-whole".into(), series: part.into(), period: r.period.start.to_string(), message: format!("reconciled {what} {} above camps + colonies {} ({})", fmt_thousands(r.value), fmt_thousands(w.value), w.sources.join(";")) });
+                    f.push(Finding { identity: "part-not-above-whole".into(), series: part.into(), period: r.period.start.to_string(), message: format!("reconciled {what} {} above camps + colonies {} ({})", fmt_thousands(r.value), fmt_thousands(w.value), w.sources.join(";")), rows: vec![(part.to_string(), r.period), (whole.to_string(), w.period)] });
                 }
             }
         }
@@ -123,14 +127,17 @@ pub fn identities(obs: &[Observation], rec: &[Reconciled], derived: &[Reconciled
             let tol = slack(w) + ps.iter().map(|r| slack(r)).sum::<f64>();
             if (w.value - sum).abs() > tol + 1e-9 {
                 let named: Vec<String> = ps.iter().map(|r| format!("{} {}", r.series.split('.').next().unwrap_or(""), fmt_thousands(r.value))).collect();
-                f.push(Finding { identity: "total-not-sum-of-parts".into(), series: whole.into(), period: w.period.start.to_string(), message: format!("printed {whole} {} ({}) against its reconciled parts, {} = {}; difference {}", fmt_thousands(w.value), w.sources.join(";"), named.join(" + "), fmt_thousands(sum), fmt_thousands(w.value - sum)) });
+                // the sources that print the total's value (the row may list others, whose figures differ)
+                let printers: Vec<&str> = w.sources.iter().map(String::as_str).filter(|s| obs.iter().any(|o| o.series == w.series && o.period == w.period && o.category.is_empty() && o.source_id == *s && o.value == w.value)).collect();
+                let rows = std::iter::once((whole.to_string(), w.period)).chain(ps.iter().map(|r| (r.series.clone(), r.period))).collect();
+                f.push(Finding { identity: "total-not-sum-of-parts".into(), series: whole.into(), period: w.period.start.to_string(), message: format!("printed {whole} {} ({}) against its reconciled parts, {} = {}; difference {}", fmt_thousands(w.value), printers.join(";"), named.join(" + "), fmt_thousands(sum), fmt_thousands(w.value - sum)), rows });
             }
         }
     }
     // stock-flow residuals whose interval excludes zero
     for d in derived.iter().filter(|d| d.series == "camps.stock_flow_residual") {
         if d.low > 0.0 || d.high < 0.0 {
-            f.push(Finding { identity: "stock-flow".into(), series: d.series.clone(), period: format!("{}", d.period.start.y), message: format!("population does not follow from the flows: residual {} (95% interval {} to {})", fmt_thousands(d.value), fmt_thousands(d.low), fmt_thousands(d.high)) });
+            f.push(Finding { identity: "stock-flow".into(), series: d.series.clone(), period: format!("{}", d.period.start.y), message: format!("population does not follow from the flows: residual {} (95% interval {} to {})", fmt_thousands(d.value), fmt_thousands(d.low), fmt_thousands(d.high)), rows: vec![(d.series.clone(), d.period)] });
         }
     }
     f.sort_by(|a, b| (&a.identity, &a.series, &a.period, &a.message).cmp(&(&b.identity, &b.series, &b.period, &b.message)));

@@ -193,7 +193,7 @@ pub fn reconciled_table(rec: &[Reconciled], unc: &crate::reconcile::Uncertainty)
             f("n_sources", FieldType::Integer, "Number of sources with a value", true),
             f("method", FieldType::String, "Rule that chose the value (preferred:<source>, median-of-documents, most-precise-document, single-document, tightest-bound, between-bounds, monte-carlo:<rule>)", true),
             f("sources", FieldType::String, "Sources, ';'-joined", true),
-            f("flags", FieldType::String, "';'-joined flags: conflict, single-source, witness-variant, witness-excluded, gap-filled, input-conflict, years-missing, lower-bound, upper-bound, uncertainty:<rule>", false),
+            f("flags", FieldType::String, "';'-joined flags: conflict, single-source, witness-variant, witness-excluded, gap-filled, input-conflict, years-missing, identity-finding, lower-bound, upper-bound, uncertainty:<rule>", false),
         ],
         primary_key: vec!["series", "period_start", "period_end", "category"],
         rows,

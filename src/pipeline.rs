@@ -143,7 +143,17 @@ pub fn analyse(data_dir: &Path) -> Result<Analysis> {
     crate::tidy::sort_observations(&mut observations);
     let results = crate::check::evaluate(&claims, &reconciled, &observations);
     let findings = crate::check::identities(&observations, &reconciled, &derived.rows);
-    Ok(Analysis { loaded, observations, reconciled, derived: derived.rows, claims: results, findings, rules, coverage, uncertainty: unc })
+    // a row that takes part in a broken accounting identity says so, so that a user of the row
+    // alone learns that another series contradicts it (the finding is in the findings table)
+    let mut derived_rows = derived.rows;
+    for (series, period) in findings.iter().flat_map(|f| &f.rows) {
+        for r in reconciled.iter_mut().chain(derived_rows.iter_mut()) {
+            if &r.series == series && r.period == *period && r.category.is_empty() && !r.flags.iter().any(|x| x == "identity-finding") {
+                r.flags.push("identity-finding".into());
+            }
+        }
+    }
+    Ok(Analysis { loaded, observations, reconciled, derived: derived_rows, claims: results, findings, rules, coverage, uncertainty: unc })
 }
 
 impl Analysis {

@@ -304,7 +304,7 @@ fn the_most_precise_document_gives_the_value_when_documents_agree_within_roundin
     assert!(!r.contains("conflict"), "{r}");
     // 1200 against 1210 (both exact) is a conflict: the median of the two documents
     let r = row("camps.population,1939-01-01,1939-01-01,,");
-    assert!(r.contains(",median-of-documents,") && r.ends_with(",conflict"), "{r}");
+    assert!(r.contains(",median-of-documents,") && r.ends_with(",conflict;identity-finding"), "{r}");
 }
 
 #[test]
@@ -541,4 +541,10 @@ fn a_printed_total_against_its_reconciled_parts_is_a_finding() {
     assert!(out.contains("[total-not-sum-of-parts] gulag.population 1939-01-01: printed gulag.population 1,800 (demo) against its reconciled parts, camps 1,205 + colonies 600 = 1,805; difference -5"), "{out}");
     // where the parts add up, nothing is said
     assert!(!out.contains("gulag.population 1938-01-01"), "{out}");
+    // the total and its parts say so on their reconciled rows; rows of an identity that holds do not
+    let rec = w.export_reconciled("x");
+    for key in ["gulag.population,1939-01-01,1939-01-01,,", "camps.population,1939-01-01,1939-01-01,,", "colonies.population,1939-01-01,1939-01-01,,"] {
+        assert!(line_of(&rec, key).ends_with(";identity-finding") || line_of(&rec, key).ends_with(",identity-finding"), "{key}: {rec}");
+    }
+    assert!(!line_of(&rec, "gulag.population,1938-01-01,1938-01-01,,").contains("identity-finding"), "{rec}");
 }
