@@ -30,24 +30,6 @@ pub struct Disagreement<'a> {
     pub notes: Vec<String>,
 }
 
-impl Disagreement<'_> {
-    /// Whether two documents' values disagree beyond printed precision, each document by its
-    /// first copy present in the order of its witness group (the copy that gives its value;
-    /// witnesses left out of reconciliation aside). A conflict where they do not is one between
-    /// copies of a single document only: a typo in a reprint, flagged `witness-variant` too.
-    pub fn between_documents(&self, rules: &Rules) -> bool {
-        let mut primary: Vec<&Entry> = vec![];
-        for e in self.entries.iter().filter(|e| e.excluded.is_none()) {
-            match primary.iter_mut().find(|p| p.document == e.document) {
-                Some(p) if rules.witness_rank(&e.obs.source_id) < rules.witness_rank(&p.obs.source_id) => *p = e,
-                Some(_) => {}
-                None => primary.push(e),
-            }
-        }
-        primary.iter().enumerate().any(|(i, a)| primary[i + 1..].iter().any(|b| crate::reconcile::disagree(a.obs, b.obs)))
-    }
-}
-
 /// A reconciled row flagged `conflict` or `witness-excluded`. Derived rows are left out: their
 /// inputs' conflicts are listed where the inputs are.
 pub fn is_disagreement(r: &Reconciled) -> bool {
@@ -134,7 +116,7 @@ fn source_lines<'a>(rules: &Rules, obs: impl IntoIterator<Item = &'a Observation
 
 pub fn render_text(rules: &Rules, ds: &[Disagreement]) -> String {
     let conflicts: Vec<&Disagreement> = ds.iter().filter(|d| d.row.flags.iter().any(|f| f == "conflict")).collect();
-    let within = conflicts.iter().filter(|d| !d.between_documents(rules)).count();
+    let within = conflicts.iter().filter(|d| !rules.documents_disagree(&d.entries.iter().map(|e| e.obs).collect::<Vec<_>>())).count();
     let mut out = format!(
         "Disagreements between sources: {} conflict(s) beyond printed precision ({} between documents, {within} only between copies of one document), {} row(s) with a witness left out of reconciliation (data/reconcile.toml)\n",
         conflicts.len(),

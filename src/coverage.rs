@@ -84,6 +84,9 @@ pub struct Row {
     /// The copies that print the value (source ids, witnesses of one document each counted;
     /// witnesses left out of reconciliation not), sorted.
     pub sources: Vec<String>,
+    /// Whether the documents disagree beyond printed precision (two documents that contradict each
+    /// other attest the year less than two that agree).
+    pub documents_disagree: bool,
 }
 
 pub fn rows(targets: &[Target], an: &Analysis) -> Vec<Row> {
@@ -92,15 +95,18 @@ pub fn rows(targets: &[Target], an: &Analysis) -> Vec<Row> {
     for t in targets {
         for year in t.from..=t.to {
             let Some(period) = t.period(year) else { continue };
-            let sources: BTreeSet<String> = an
+            let row = an
                 .reconciled
                 .iter()
-                .filter(|r| r.series == t.series && r.period == period && r.category.is_empty())
-                .filter(|r| !derived.contains(&(r.series.as_str(), r.period, r.category.as_str())))
-                .flat_map(|r| r.sources.iter().cloned())
-                .collect();
+                .find(|r| r.series == t.series && r.period == period && r.category.is_empty())
+                .filter(|r| !derived.contains(&(r.series.as_str(), r.period, r.category.as_str())));
+            let sources: BTreeSet<String> = row.iter().flat_map(|r| r.sources.iter().cloned()).collect();
             let documents: BTreeSet<String> = sources.iter().map(|s| an.rules.document_of(s)).collect();
-            out.push(Row { series: t.series.clone(), dated: t.dated.clone(), year, period, documents: documents.into_iter().collect(), sources: sources.into_iter().collect() });
+            let documents_disagree = row.is_some_and(|r| {
+                let printed: Vec<&crate::model::Observation> = an.rules.observations_of(&an.observations, r).into_iter().filter(|o| o.evidence == crate::model::Evidence::Printed).collect();
+                an.rules.documents_disagree(&printed)
+            });
+            out.push(Row { series: t.series.clone(), dated: t.dated.clone(), year, period, documents: documents.into_iter().collect(), sources: sources.into_iter().collect(), documents_disagree });
         }
     }
     out
@@ -132,9 +138,14 @@ pub fn render_text(targets: &[Target], rows: &[Row]) -> String {
         // a single document printed in several copies (a reprint, a translation) is better attested
         // than one copy, though not independently
         let copied: Vec<i32> = mine.iter().filter(|r| r.documents.len() == 1 && r.sources.len() >= 2).map(|r| r.year).collect();
+        // two documents that contradict each other attest a year less than two that agree
+        let disagreeing: Vec<i32> = mine.iter().filter(|r| r.documents.len() >= 2 && r.documents_disagree).map(|r| r.year).collect();
         for (label, ys) in [("two or more", &two), ("one", &one), ("none", &none)] {
             if !ys.is_empty() {
                 out.push_str(&format!("  {label:<12} {}\n", ranges(ys)));
+            }
+            if label == "two or more" && !disagreeing.is_empty() {
+                out.push_str(&format!("  {:<12} of these, documents that disagree beyond printed precision: {}\n", "", ranges(&disagreeing)));
             }
             if label == "one" && !copied.is_empty() {
                 out.push_str(&format!("  {:<12} of these, printed in two or more copies of the one document: {}\n", "", ranges(&copied)));

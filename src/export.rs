@@ -15,6 +15,7 @@ pub enum FieldType {
     Date,
     Number,
     Integer,
+    Boolean,
 }
 
 impl FieldType {
@@ -24,6 +25,7 @@ impl FieldType {
             FieldType::Date => "date",
             FieldType::Number => "number",
             FieldType::Integer => "integer",
+            FieldType::Boolean => "boolean",
         }
     }
 }
@@ -53,6 +55,7 @@ pub enum Cell {
     /// A number with the decimals it is written with (None: empty cell).
     Num(Option<(f64, usize)>),
     Int(i64),
+    Bool(bool),
 }
 
 impl Cell {
@@ -62,6 +65,7 @@ impl Cell {
             Cell::Num(Some((v, d))) => fmt_num(*v, *d),
             Cell::Num(None) => String::new(),
             Cell::Int(i) => i.to_string(),
+            Cell::Bool(b) => b.to_string(),
         }
     }
 }
@@ -291,6 +295,7 @@ pub fn coverage_table(rows: &[crate::coverage::Row]) -> Table {
                 Cell::Str(r.documents.join(";")),
                 Cell::Int(r.sources.len() as i64),
                 Cell::Str(r.sources.join(";")),
+                Cell::Bool(r.documents_disagree),
             ]
         })
         .collect();
@@ -298,7 +303,7 @@ pub fn coverage_table(rows: &[crate::coverage::Row]) -> Table {
     Table {
         name: "coverage".into(),
         title: "Independent documents behind each year of the core series".into(),
-        description: "One row per target series and year of data/coverage.toml: how many independent documents give the reconciled printed value (witnesses of one document count once; derived values never), and which; and how many copies print it (each witness counted), and which.".into(),
+        description: "One row per target series and year of data/coverage.toml: how many independent documents give the reconciled printed value (witnesses of one document count once; derived values never), and which; and how many copies print it (each witness counted), and which; and whether the documents disagree.".into(),
         fields: vec![
             f("series", FieldType::String, "Series name", true),
             f("dated", FieldType::String, "How the value is dated: 1 January or 31 December (a stock), or year (a flow)", true),
@@ -309,6 +314,7 @@ pub fn coverage_table(rows: &[crate::coverage::Row]) -> Table {
             f("documents", FieldType::String, "The documents, ';'-separated (a witness group's document, or the source itself)", false),
             f("n_sources", FieldType::Integer, "Copies that print the value: sources, each witness of a document counted (witnesses left out of reconciliation not)", true),
             f("sources", FieldType::String, "The copies' source ids, ';'-separated", false),
+            f("documents_disagree", FieldType::Boolean, "Whether the documents disagree beyond printed precision (each by its first copy; see gulagstats conflicts)", true),
         ],
         primary_key: vec!["series", "dated", "year"],
         rows,
@@ -500,6 +506,7 @@ pub fn parquet_bytes(t: &Table) -> Result<Vec<u8>> {
             }
             FieldType::Number => Column::new(name, t.rows.iter().map(|r| match &r[j] { Cell::Num(Some((v, d))) => fmt_num(*v, *d).parse::<f64>().ok(), _ => None }).collect::<Vec<Option<f64>>>()),
             FieldType::Integer => Column::new(name, t.rows.iter().map(|r| match &r[j] { Cell::Int(i) => Some(*i), _ => None }).collect::<Vec<Option<i64>>>()),
+            FieldType::Boolean => Column::new(name, t.rows.iter().map(|r| match &r[j] { Cell::Bool(b) => Some(*b), _ => None }).collect::<Vec<Option<bool>>>()),
         };
         cols.push(col);
     }

@@ -321,6 +321,22 @@ impl Rules {
     pub fn witness_rank(&self, source: &str) -> usize {
         self.group_of(source).and_then(|w| w.sources.iter().position(|x| x == source)).unwrap_or(0)
     }
+    /// Whether two documents among these printed figures disagree beyond printed precision, each
+    /// document by its first copy present in the order of its witness group (the copy that gives
+    /// its value); witnesses left out of reconciliation take no part. Copies of one document that
+    /// differ are a witness variant, not a disagreement between documents.
+    pub fn documents_disagree(&self, obs: &[&Observation]) -> bool {
+        let mut primary: Vec<(String, &Observation)> = vec![];
+        for &o in obs.iter().filter(|o| self.exclusion_for(o).is_none()) {
+            let d = self.document_of(&o.source_id);
+            match primary.iter_mut().find(|(pd, _)| *pd == d) {
+                Some(p) if self.witness_rank(&o.source_id) < self.witness_rank(&p.1.source_id) => p.1 = o,
+                Some(_) => {}
+                None => primary.push((d, o)),
+            }
+        }
+        primary.iter().enumerate().any(|(i, (_, a))| primary[i + 1..].iter().any(|(_, b)| disagree(a, b)))
+    }
     /// The `[[series]]` rule for a period of a series: the first whose span holds the period, else
     /// the first without a span.
     pub fn series_rule(&self, series: &str, p: Period) -> Option<&SeriesRule> {

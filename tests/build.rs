@@ -369,10 +369,12 @@ fn coverage_counts_documents_per_year_and_rejects_bad_targets() {
     let out = stdout(&o);
     assert!(out.contains("camps.population (1 January, 1937-1940): 2 of 4 years from two or more documents"), "{out}");
     assert!(out.contains("two or more  1939-1940") && out.contains("one          1938") && out.contains("none         1937"), "{out}");
+    // demo's 1,200 and demo2's 1,210 for 1939 are two documents that disagree; 1940's agree
+    assert!(out.contains("  two or more  1939-1940\n               of these, documents that disagree beyond printed precision: 1939\n"), "{out}");
     let o = w.run(&["coverage", "--format", "csv"]);
     let out = stdout(&o);
-    assert!(out.starts_with("series,dated,year,period_start,period_end,n_documents,documents,n_sources,sources\n"), "{out}");
-    assert!(out.contains("camps.population,1 January,1939,1939-01-01,1939-01-01,2,demo;demo2,2,demo;demo2\n"), "{out}");
+    assert!(out.starts_with("series,dated,year,period_start,period_end,n_documents,documents,n_sources,sources,documents_disagree\n"), "{out}");
+    assert!(out.contains("camps.population,1 January,1939,1939-01-01,1939-01-01,2,demo;demo2,2,demo;demo2,true\n"), "{out}");
     // the same table is an export of build, described in the data package
     assert_eq!(w.run(&["build", "--out", "o"]).status.code(), Some(0));
     let exported = std::fs::read_to_string(w.path("o/data/clean/coverage.csv")).unwrap();
@@ -388,7 +390,7 @@ fn coverage_counts_documents_per_year_and_rejects_bad_targets() {
     let rules = w.read("reconcile.toml") + "\n[[witnesses]]\ndocument = \"Demo\"\nsources = [\"demo\", \"demo2\"]\n";
     w.write("reconcile.toml", rules.as_bytes());
     let out = stdout(&w.run(&["coverage", "--format", "csv"]));
-    assert!(out.contains("camps.population,1 January,1939,1939-01-01,1939-01-01,1,Demo,2,demo;demo2\n"), "{out}");
+    assert!(out.contains("camps.population,1 January,1939,1939-01-01,1939-01-01,1,Demo,2,demo;demo2,false\n"), "{out}");
     // and the text says that the one document is printed in two copies
     let out = stdout(&w.run(&["coverage"]));
     assert!(out.contains("  one          1938-1940\n               of these, printed in two or more copies of the one document: 1939-1940\n"), "{out}");
