@@ -495,7 +495,8 @@ fn coverage_chart(an: &Analysis) -> Option<Chart> {
             .filter(|r| r.series == t.series && r.dated == t.dated)
             .map(|r| {
                 let n = r.documents.len() as f64;
-                Pt { period: r.period, x: r.year as f64, value: n, low: n, high: n, single: n == 1.0, gap_filled: false, sources: r.documents.join(";"), flags: String::new() }
+                let flags = if r.documents_disagree { "documents-disagree" } else { "" };
+                Pt { period: r.period, x: r.year as f64, value: n, low: n, high: n, single: n == 1.0, gap_filled: false, sources: r.documents.join(";"), flags: flags.into() }
             })
             .collect();
         layers.push(layer(&label, Style::Points, points, 0));
@@ -508,7 +509,7 @@ fn coverage_chart(an: &Analysis) -> Option<Chart> {
         rows: layers.iter().map(|l| l.label.clone()).collect(),
         layers,
         x_range: (y0 as f64 - 0.5, y1 as f64 + 0.5),
-        note: "Each cell: how many independent documents print the year's value (copies, reprints and translations of one document count once; values derived by the pipeline are not counted; a total over several years covers no single year). Targets: data/coverage.toml; the documents of each cell are named in data/clean/coverage.csv.".into(),
+        note: "Each cell: how many independent documents print the year's value (copies, reprints and translations of one document count once; values derived by the pipeline are not counted; a total over several years covers no single year). A red frame: the documents disagree beyond printed precision. Targets: data/coverage.toml; the documents of each cell are named in data/clean/coverage.csv.".into(),
         kind: Kind::Grid,
         legend_right: false,
         log_y: false,
@@ -813,9 +814,16 @@ where
         let col = colour(k);
         ch.draw_series(std::iter::empty::<Rectangle<(f64, f64)>>())?.label(text).legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], col.filled()));
     }
+    // documents that contradict each other: a red frame (keyed only where one is drawn)
+    let disagree = |p: &&Pt| p.flags.split(';').any(|f| f == "documents-disagree");
+    let frame = RGBColor(200, 30, 30);
+    if c.layers.iter().any(|l| l.points.iter().any(|p| disagree(&p))) {
+        ch.draw_series(std::iter::empty::<Rectangle<(f64, f64)>>())?.label("documents disagree").legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], frame.stroke_width(2)));
+    }
     for (i, l) in c.layers.iter().enumerate() {
         let y = (n - 1 - i) as f64;
         ch.draw_series(l.points.iter().map(|p| Rectangle::new([(p.x - 0.46, y - 0.42), (p.x + 0.46, y + 0.42)], colour(p.value).filled())))?;
+        ch.draw_series(l.points.iter().filter(disagree).map(|p| Rectangle::new([(p.x - 0.44, y - 0.40), (p.x + 0.44, y + 0.40)], frame.stroke_width(2))))?;
         ch.draw_series(l.points.iter().filter(|p| p.value > 0.0).map(|p| {
             let ink = if p.value >= 3.0 { WHITE } else { BLACK };
             Text::new(format!("{:.0}", p.value), (p.x - 0.18, y + 0.25), (FONT_FAMILY, 11).into_font().color(&ink))

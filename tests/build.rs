@@ -386,6 +386,8 @@ fn coverage_counts_documents_per_year_and_rejects_bad_targets() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let svg = std::fs::read_to_string(w.path("p/coverage.svg")).unwrap();
     assert!(svg.contains("camps.population (1 January)") && svg.contains("two documents"), "coverage chart lacks its rows or legend");
+    // 1939's two documents disagree: framed, and keyed
+    assert!(svg.contains("documents disagree"), "coverage chart does not key the disagreeing documents");
     // two witnesses of one document count once
     let rules = w.read("reconcile.toml") + "\n[[witnesses]]\ndocument = \"Demo\"\nsources = [\"demo\", \"demo2\"]\n";
     w.write("reconcile.toml", rules.as_bytes());
