@@ -215,6 +215,15 @@ pub fn build_charts(an: &Analysis) -> Vec<Chart> {
         "Colonies 1946 (956,224) very probably include 444,500 persons sentenced to corrective work without detention (GRZ 1993's note under Appendix B; docs/using-the-data.md), so the 1946 rise of the colony and camps + colonies lines is partly a change of definition.",
     ));
 
+    // the years in which the drawn camp deaths exceed the drawn whole-GULAG deaths, from the data
+    let camp_deaths = yearly(an, "camps.deaths", 1934, 1953);
+    let gulag_deaths = yearly(an, "gulag.deaths", 1934, 1953);
+    let above: Vec<String> = camp_deaths.iter().filter(|c| gulag_deaths.iter().any(|g| g.period == c.period && c.value > g.value)).map(|c| c.period.start.y.to_string()).collect();
+    let above = match above.as_slice() {
+        [] => String::new(),
+        [one] => format!(" In {one} these camp deaths exceed the whole-GULAG deaths of the OURZ report (different documents; docs/series.md)."),
+        [init @ .., last] => format!(" In {} and {last} these camp deaths exceed the whole-GULAG deaths of the OURZ report (different documents; docs/series.md).", init.join(", ")),
+    };
     out.push(mk(
         "figure-d",
         "Figure D. Movement of the camp population, 1934-1953",
@@ -223,12 +232,12 @@ pub fn build_charts(an: &Analysis) -> Vec<Chart> {
         vec![
             layer("Arrivals", Style::ErrorBars, yearly(an, "camps.arrivals", 1934, 1953), 0),
             layer("Releases", Style::ErrorBars, yearly(an, "camps.releases", 1934, 1953), 0),
-            layer("Deaths in camps", Style::ErrorBars, yearly(an, "camps.deaths", 1934, 1953), 0),
+            layer("Deaths in camps", Style::ErrorBars, camp_deaths, 0),
             layer("Escapes", Style::ErrorBars, yearly(an, "camps.escapes", 1934, 1953), 0),
-            layer("Deaths, whole GULAG (GARF report)", Style::Band, yearly(an, "gulag.deaths", 1934, 1953), 0),
+            layer("Deaths, whole GULAG (GARF report)", Style::Band, gulag_deaths, 0),
         ],
         (1933.5, 1954.0),
-        "Camp deaths: the Gulag History Museum's chart data, the table cited by Werth (1931-1947) and German's book (1940-1942); their bars reach 10% above the recorded count (deaths may be under-recorded: data/uncertainty.toml). In 1939 and 1940 these camp deaths exceed the whole-GULAG deaths of the OURZ report (different documents; docs/series.md). Arrivals and most releases: the movement table (GARF f. 9414 op. 1 d. 1155) is not yet read.",
+        &format!("Camp deaths: the Gulag History Museum's chart data, the table cited by Werth (1931-1947) and German's book (1940-1942); their bars reach 10% above the recorded count (deaths may be under-recorded: data/uncertainty.toml).{above} Arrivals and most releases: the movement table (GARF f. 9414 op. 1 d. 1155) is not yet read."),
     ));
 
     out.push(mk(
