@@ -189,7 +189,7 @@ pub fn reconciled_table(rec: &[Reconciled], unc: &crate::reconcile::Uncertainty)
             f("series", FieldType::String, "Series name", true),
             f("period_start", FieldType::Date, "First day of the period", true),
             f("period_end", FieldType::Date, "Last day of the period", true),
-            f("category", FieldType::String, "Category (empty when none)", false),
+            f("category", FieldType::String, "Category (empty when none); for estimate.* series the author (first source of the author's witness group) after any printed category, e.g. 'high; grz1993', so that authors are never medianed together", false),
             f("value", FieldType::Number, "Reconciled value", true),
             f("low", FieldType::Number, "Low end of the range (low <= value)", true),
             f("high", FieldType::Number, "High end of the range (value <= high)", true),
