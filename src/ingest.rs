@@ -229,6 +229,12 @@ pub fn parse_csv(text: &str, rel: &str, diags: &mut Vec<Diagnostic>) -> Option<(
     // the csv reader counts a CRLF file's lines one short from the second record on: parse it
     // with LF line ends (the file is read, never rewritten)
     let text = text.replace("\r\n", "\n");
+    // a quote never closed swallows the rest of the file into one cell: say so, where it opens,
+    // rather than report the rows it ate as missing cells
+    if let Some((line, col)) = unclosed_quote(&text) {
+        diags.push(Diagnostic::error(rel, line, col, kind::CSV_ERROR, "a quoted field opened here is never closed"));
+        return None;
+    }
     let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut header: Option<Vec<String>> = None;
     let mut rows = Vec::new();
@@ -282,6 +288,33 @@ pub fn parse_csv(text: &str, rel: &str, diags: &mut Vec<Diagnostic>) -> Option<(
         }
         Some(h) => Some((h, rows)),
     }
+}
+
+/// Where a quoted field opens that is never closed (line and column, both from 1), if one does: a
+/// quote opens a field only at its start, and a doubled quote inside it is a quote character.
+fn unclosed_quote(text: &str) -> Option<(usize, usize)> {
+    let (mut line, mut col) = (1usize, 0usize);
+    let mut open: Option<(usize, usize)> = None;
+    let mut at_field_start = true;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        col += 1;
+        match (open, c) {
+            (Some(_), '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                col += 1;
+            }
+            (Some(_), '"') => open = None,
+            (None, '"') if at_field_start => open = Some((line, col)),
+            _ => {}
+        }
+        if c == '\n' {
+            line += 1;
+            col = 0;
+        }
+        at_field_start = open.is_none() && matches!(c, ',' | '\n');
+    }
+    open
 }
 
 /// How a file of the data folder is named in diagnostics: the data folder's own name, then the
@@ -457,4 +490,19 @@ pub fn load(data_dir: &Path, diags: &mut Vec<Diagnostic>) -> Catalog {
         diags.push(Diagnostic::error(&rel_path(data_dir, &tdir), 1, 1, kind::MISSING_FILE, "no tables: the data has no figures"));
     }
     cat
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn unclosed_quote_finds_where_the_field_opens() {
+        use super::unclosed_quote;
+        assert_eq!(unclosed_quote("a,b\n1,\"x,y\"\n"), None);
+        // a doubled quote inside a quoted field is a quote character, not its end
+        assert_eq!(unclosed_quote("a,b\n1,\"say \"\"x\"\"\"\n"), None);
+        // a quote inside an unquoted field opens nothing
+        assert_eq!(unclosed_quote("a,b\n1,5\"\n"), None);
+        assert_eq!(unclosed_quote("a,b\n1,2\n3,\"x\n4,5\n"), Some((3, 3)));
+        assert_eq!(unclosed_quote("\"a,b\n"), Some((1, 1)));
+    }
 }
