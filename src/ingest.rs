@@ -191,6 +191,12 @@ pub struct Catalog {
 }
 
 impl Catalog {
+    /// The known series name nearest to a mistyped one (at most two edits away, or a third of its
+    /// length), for a "did you mean" hint.
+    pub fn nearest_series<'a>(&'a self, name: &str, more: &[&'a str]) -> Option<&'a str> {
+        let limit = (name.chars().count() / 3).clamp(1, 2);
+        self.series.keys().map(String::as_str).chain(more.iter().copied()).map(|k| (edit_distance(name, k), k)).filter(|(d, _)| *d <= limit).min().map(|(_, k)| k)
+    }
     pub fn series_known(&self, name: &str) -> bool {
         self.series.contains_key(name) || (name.starts_with("estimate.") && name.len() > 9 && valid_series_name(name))
     }
@@ -288,6 +294,20 @@ pub fn parse_csv(text: &str, rel: &str, diags: &mut Vec<Diagnostic>) -> Option<(
         }
         Some(h) => Some((h, rows)),
     }
+}
+
+/// Levenshtein distance between two strings, by characters.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur.push((prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
 }
 
 /// Where a quoted field opens that is never closed (line and column, both from 1), if one does: a
@@ -504,5 +524,12 @@ mod tests {
         assert_eq!(unclosed_quote("a,b\n1,5\"\n"), None);
         assert_eq!(unclosed_quote("a,b\n1,2\n3,\"x\n4,5\n"), Some((3, 3)));
         assert_eq!(unclosed_quote("\"a,b\n"), Some((1, 1)));
+    }
+
+    #[test]
+    fn edit_distance_counts_edits() {
+        assert_eq!(super::edit_distance("camps.populaton", "camps.population"), 1);
+        assert_eq!(super::edit_distance("", "abc"), 3);
+        assert_eq!(super::edit_distance("gulag.deaths", "gulag.deaths"), 0);
     }
 }

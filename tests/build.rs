@@ -79,6 +79,14 @@ fn show_prints_each_source_and_the_reconciled_value() {
     assert!(!out.contains("1938-01-01"), "--from not applied: {out}");
     let o = w.run(&["show", "no.such"]);
     assert_eq!(o.status.code(), Some(2));
+    // a typo gets the nearest name; a known series with nothing in the range is an empty answer
+    // (exit 1), not a usage error
+    let o = w.run(&["show", "camps.populaton"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("unknown series 'camps.populaton' (did you mean camps.population?)"), "{}", stderr(&o));
+    let o = w.run(&["show", "camps.population", "--from", "1960", "--to", "1961"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("no values of camps.population in that range") && !stderr(&o).contains("usage"), "{}", stderr(&o));
     // a derived value names its rule once, not "derived derived: rule sum"
     let out = stdout(&w.run(&["show", "gulag.population", "--from", "1938", "--to", "1938"]));
     assert!(out.contains("  derived: rule sum"), "{out}");

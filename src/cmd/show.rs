@@ -10,10 +10,11 @@ pub struct Args {
     /// Data folder [default: data]
     #[arg(long)]
     pub data: Option<PathBuf>,
-    /// First date (YYYY or YYYY-MM-DD)
+    /// First date (YYYY or YYYY-MM-DD): periods that end on or after it are shown, so a total over
+    /// several years that reaches into the range is shown too
     #[arg(long)]
     pub from: Option<String>,
-    /// Last date (YYYY or YYYY-MM-DD)
+    /// Last date (YYYY or YYYY-MM-DD): periods that start on or before it are shown
     #[arg(long)]
     pub to: Option<String>,
 }
@@ -40,8 +41,13 @@ pub fn run(a: &Args) -> Result<i32> {
     let rows: Vec<_> = an.reconciled.iter().filter(|r| r.series == a.series && inside(&r.period)).collect();
     if rows.is_empty() {
         let known = an.loaded.catalog.series_known(&a.series) || crate::claims::DERIVED_SERIES.contains(&a.series.as_str());
+        if !known {
+            let hint = an.loaded.catalog.nearest_series(&a.series, crate::claims::DERIVED_SERIES).map(|s| format!(" (did you mean {s}?)")).unwrap_or_default();
+            return Err(Error::Usage(format!("unknown series '{}'{hint}; the series are listed in docs/series.md and data/series.csv", a.series)));
+        }
+        // a known series with nothing in the range: an empty answer, not a mistake of usage
         let range = if a.from.is_some() || a.to.is_some() { "in that range" } else { "in the data" };
-        return Err(Error::Usage(if known { format!("no values of {} {range}", a.series) } else { format!("unknown series '{}'", a.series) }));
+        return Err(Error::Failed(format!("no values of {} {range}", a.series)));
     }
     let out: String = rows.into_iter().map(|r| crate::conflicts::row_block(&an, r)).collect();
     crate::output::stdout(&out)?;
