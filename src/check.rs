@@ -274,7 +274,9 @@ pub fn render_evaluation(ev: &Evaluation) -> String {
     if let Some(e) = &ev.expected {
         let diff = ev.iv.value - e.value;
         // the difference as a percent of the published figure's size, with the difference's sign
-        let pct = if e.value != 0.0 { format!(" ({:+.2}%)", diff / e.value.abs() * 100.0) } else { String::new() };
+        // a difference too small to show at two decimals is written without a sign, not "-0.00%"
+        let share = diff / e.value.abs() * 100.0;
+        let pct = if e.value == 0.0 { String::new() } else if share.abs() < 0.005 { " (0.00%)".to_string() } else { format!(" ({share:+.2}%)") };
         let sign = if diff > 0.0 { "+" } else if diff < 0.0 { "-" } else { "" };
         let verdict = match Verdict::of(ev.iv, e) {
             Verdict::Equal => format!("equal within ±{}", e.tolerance_text),

@@ -566,7 +566,8 @@ pub fn write_all(dir: &Path, tables: &[Table], sources: &[&Source], fmt: Format)
     written.push("datapackage.json".into());
     // a file of an earlier export in another format would outlive the package that describes it
     let names = tables.iter().flat_map(|t| ["csv", "json", "parquet"].map(|ext| format!("{}.{ext}", t.name)));
-    crate::output::remove_stale(dir, names, &written)?;
+    let removed = crate::output::remove_stale(dir, names, &written)?;
+    crate::output::report_removed(dir, &removed);
     Ok(written)
 }
 

@@ -24,15 +24,25 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 /// Remove from `dir` each file of `names` (the files a command can write) that this run did not
-/// write: an output of an earlier run must not outlive the run that replaced it.
-pub fn remove_stale(dir: &Path, names: impl IntoIterator<Item = String>, written: &[String]) -> Result<()> {
+/// write: an output of an earlier run must not outlive the run that replaced it. Returns the names
+/// removed, for the command to report.
+pub fn remove_stale(dir: &Path, names: impl IntoIterator<Item = String>, written: &[String]) -> Result<Vec<String>> {
+    let mut removed = vec![];
     for name in names {
         let f = dir.join(&name);
         if !written.contains(&name) && f.is_file() {
             std::fs::remove_file(&f).map_err(|e| Error::io("remove the stale file", &f, e))?;
+            removed.push(name);
         }
     }
-    Ok(())
+    Ok(removed)
+}
+
+/// Say on stderr which files of an earlier run were removed, if any.
+pub fn report_removed(dir: &Path, removed: &[String]) {
+    if !removed.is_empty() {
+        eprintln!("removed {} file(s) of an earlier run from {} (not written by this one): {}", removed.len(), dir.display(), removed.join(", "));
+    }
 }
 
 /// A progress bar on stderr when it is a terminal; hidden otherwise (pipes, CI, tests).

@@ -130,6 +130,7 @@ pub fn analyse(data_dir: &Path) -> Result<Analysis> {
     let Config { rules, uncertainty: unc, claims, coverage } = load_config(data_dir, &loaded.catalog, &loaded.observations, !loaded.has_errors(), &mut diags);
     loaded.diagnostics.extend(diags);
     loaded.diagnostics.sort();
+    loaded.diagnostics.dedup();
     if loaded.has_errors() {
         return Err(Error::Invalid(loaded.diagnostics));
     }

@@ -208,8 +208,11 @@ fn outputs_of_an_earlier_run_do_not_outlive_it() {
     let w = Work::new();
     assert_eq!(w.run(&["export", "--out", "x"]).status.code(), Some(0));
     assert!(w.path("x/observations.json").is_file());
-    assert_eq!(w.run(&["export", "--out", "x", "--format", "csv"]).status.code(), Some(0));
+    let o = w.run(&["export", "--out", "x", "--format", "csv"]);
+    assert_eq!(o.status.code(), Some(0));
     assert!(w.path("x/observations.csv").is_file() && !w.path("x/observations.json").exists() && !w.path("x/observations.parquet").exists());
+    // and says so
+    assert!(stderr(&o).contains("file(s) of an earlier run from") && stderr(&o).contains("observations.json"), "{}", stderr(&o));
     w.write("coverage.toml", b"[[target]]\nseries = \"camps.population\"\ndated = \"1 January\"\nfrom = 1938\nto = 1940\n");
     assert_eq!(w.run(&["build", "--out", "o"]).status.code(), Some(0));
     assert!(w.path("o/charts/coverage.svg").is_file());

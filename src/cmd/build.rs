@@ -24,7 +24,8 @@ pub fn run(a: &Args) -> Result<i32> {
     // a chart these data no longer draw (the coverage chart without coverage targets) must not
     // outlive them; only the names build draws are touched (not the register's charts)
     let names = crate::charts::NAMES.iter().flat_map(|n| ["svg", "png"].map(|ext| format!("{n}.{ext}")));
-    crate::output::remove_stale(&out.join("charts"), names, &charts)?;
+    let removed = crate::output::remove_stale(&out.join("charts"), names, &charts)?;
+    crate::output::report_removed(&out.join("charts"), &removed);
     pb.inc(1);
     pb.set_message("export");
     let mut tables = an.export_tables();

@@ -19,6 +19,8 @@ pub fn run(a: &Args) -> Result<i32> {
     let _ = crate::pipeline::load_config(&dir, &l.catalog, &l.observations, !l.has_errors(), &mut extra);
     l.diagnostics.extend(extra);
     l.diagnostics.sort();
+    // a claim that names a series twice must not say so twice
+    l.diagnostics.dedup();
     crate::pipeline::report(&l.diagnostics, !a.quiet);
     let errors = l.diagnostics.iter().filter(|d| d.is_error()).count();
     let findings = l.diagnostics.len() - errors;
