@@ -79,6 +79,10 @@ fn show_prints_each_source_and_the_reconciled_value() {
     assert!(!out.contains("1938-01-01"), "--from not applied: {out}");
     let o = w.run(&["show", "no.such"]);
     assert_eq!(o.status.code(), Some(2));
+    // a series with only categories in the range says that the whole is missing
+    let out = stdout(&w.run(&["show", "camps.share_by_gender"]));
+    assert!(out.starts_with("(no value of camps.share_by_gender as a whole in the data; only its categories)\n"), "{out}");
+    assert!(!stdout(&w.run(&["show", "camps.population"])).contains("as a whole"));
     // a typo gets the nearest name; a known series with nothing in the range is an empty answer
     // (exit 1), not a usage error
     let o = w.run(&["show", "camps.populaton"]);
