@@ -52,7 +52,8 @@ pub fn run(a: &Args) -> Result<i32> {
     // only categories in the range (a region, a kind of sentence): say that the whole is missing,
     // so that a part is not read as the answer
     let mut out = String::new();
-    if rows.iter().all(|r| !r.category.is_empty()) {
+    // (an estimate's rows are categorised by author: nothing is missing there)
+    if !a.series.starts_with("estimate.") && rows.iter().all(|r| !r.category.is_empty()) {
         out.push_str(&format!("(no value of {} as a whole {}; only its categories)\n", a.series, if a.from.is_some() || a.to.is_some() { "in that range" } else { "in the data" }));
     }
     out.extend(rows.into_iter().map(|r| crate::conflicts::row_block(&an, r)));
