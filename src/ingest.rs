@@ -191,11 +191,13 @@ pub struct Catalog {
 }
 
 impl Catalog {
-    /// The known series name nearest to a mistyped one (at most two edits away, or a third of its
-    /// length), for a "did you mean" hint.
+    /// The known series name nearest to a mistyped one, for a "did you mean" hint.
     pub fn nearest_series<'a>(&'a self, name: &str, more: &[&'a str]) -> Option<&'a str> {
-        let limit = (name.chars().count() / 3).clamp(1, 2);
-        self.series.keys().map(String::as_str).chain(more.iter().copied()).map(|k| (edit_distance(name, k), k)).filter(|(d, _)| *d <= limit).min().map(|(_, k)| k)
+        nearest(name, self.series.keys().map(String::as_str).chain(more.iter().copied()))
+    }
+    /// The source id nearest to a mistyped one, for a "did you mean" hint.
+    pub fn nearest_source(&self, name: &str) -> Option<&str> {
+        nearest(name, self.sources.keys().map(String::as_str))
     }
     pub fn series_known(&self, name: &str) -> bool {
         self.series.contains_key(name) || (name.starts_with("estimate.") && name.len() > 9 && valid_series_name(name))
@@ -294,6 +296,13 @@ pub fn parse_csv(text: &str, rel: &str, diags: &mut Vec<Diagnostic>) -> Option<(
         }
         Some(h) => Some((h, rows)),
     }
+}
+
+/// The candidate nearest to a mistyped name: at most two edits away (one for a name of five
+/// characters or fewer), the first in order among the nearest.
+pub fn nearest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (name.chars().count() / 3).clamp(1, 2);
+    candidates.map(|k| (edit_distance(name, k), k)).filter(|(d, _)| *d <= limit).min().map(|(_, k)| k)
 }
 
 /// Levenshtein distance between two strings, by characters.

@@ -547,6 +547,8 @@ fn sources_lists_what_the_data_takes_from_each_source() {
     let o = w.run(&["sources", "nobody"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("unknown source 'nobody'"), "{}", stderr(&o));
+    let o = w.run(&["sources", "dem"]);
+    assert!(stderr(&o).contains("did you mean demo?"), "{}", stderr(&o));
 }
 
 /// A printed total set against the sum of its reconciled parts at the same date: demo prints 1,800
