@@ -900,7 +900,7 @@ pub fn chart_tables(an: &Analysis) -> Vec<Table> {
         f("low", FieldType::Number, "Low end of the drawn range", true),
         f("high", FieldType::Number, "High end of the drawn range", true),
         f("sources", FieldType::String, "Sources, ';'-joined", false),
-        f("flags", FieldType::String, "Flags of the reconciled row", false),
+        f("flags", FieldType::String, "Flags of the reconciled row (coverage chart: documents-disagree marks a cell whose documents disagree)", false),
     ];
     let charts = build_charts(an);
     let mut rows = Vec::new();

@@ -130,7 +130,9 @@ pub fn identities(obs: &[Observation], rec: &[Reconciled], derived: &[Reconciled
                 // the sources that print the total's value (the row may list others, whose figures differ)
                 let printers: Vec<&str> = w.sources.iter().map(String::as_str).filter(|s| obs.iter().any(|o| o.series == w.series && o.period == w.period && o.category.is_empty() && o.source_id == *s && o.value == w.value)).collect();
                 let rows = std::iter::once((whole.to_string(), w.period)).chain(ps.iter().map(|r| (r.series.clone(), r.period))).collect();
-                f.push(Finding { identity: "total-not-sum-of-parts".into(), series: whole.into(), period: w.period.start.to_string(), message: format!("printed {whole} {} ({}) against its reconciled parts, {} = {}; difference {}", fmt_thousands(w.value), printers.join(";"), named.join(" + "), fmt_thousands(sum), fmt_thousands(w.value - sum)), rows });
+                // (a total whose value no source prints, a median of documents, is named with all its sources)
+                let (what, who) = if printers.is_empty() { ("reconciled", w.sources.join(";")) } else { ("printed", printers.join(";")) };
+                f.push(Finding { identity: "total-not-sum-of-parts".into(), series: whole.into(), period: w.period.start.to_string(), message: format!("{what} {whole} {} ({who}) against its reconciled parts, {} = {}; difference {}", fmt_thousands(w.value), named.join(" + "), fmt_thousands(sum), fmt_thousands(w.value - sum)), rows });
             }
         }
     }

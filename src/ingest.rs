@@ -299,7 +299,7 @@ pub fn parse_csv(text: &str, rel: &str, diags: &mut Vec<Diagnostic>) -> Option<(
 }
 
 /// The candidate nearest to a mistyped name: at most two edits away (one for a name of five
-/// characters or fewer), the first in order among the nearest.
+/// characters or fewer); among equally near ones, the first in alphabetical order.
 pub fn nearest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     let limit = (name.chars().count() / 3).clamp(1, 2);
     candidates.map(|k| (edit_distance(name, k), k)).filter(|(d, _)| *d <= limit).min().map(|(_, k)| k)
@@ -319,27 +319,27 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
-/// Where a quoted field opens that is never closed (line and column, both from 1), if one does: a
-/// quote opens a field only at its start, and a doubled quote inside it is a quote character.
+/// Where a quoted field opens that is never closed, if one does: its line (from 1) and its cell
+/// (from 1, the column convention of every table diagnostic). A quote opens a field only at its
+/// start, and a doubled quote inside it is a quote character.
 fn unclosed_quote(text: &str) -> Option<(usize, usize)> {
-    let (mut line, mut col) = (1usize, 0usize);
+    let (mut line, mut cell) = (1usize, 1usize);
     let mut open: Option<(usize, usize)> = None;
     let mut at_field_start = true;
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
-        col += 1;
         match (open, c) {
             (Some(_), '"') if chars.peek() == Some(&'"') => {
                 chars.next();
-                col += 1;
             }
             (Some(_), '"') => open = None,
-            (None, '"') if at_field_start => open = Some((line, col)),
+            (None, '"') if at_field_start => open = Some((line, cell)),
+            (None, ',') => cell += 1,
+            (None, '\n') => cell = 1,
             _ => {}
         }
         if c == '\n' {
             line += 1;
-            col = 0;
         }
         at_field_start = open.is_none() && matches!(c, ',' | '\n');
     }
@@ -531,7 +531,9 @@ mod tests {
         assert_eq!(unclosed_quote("a,b\n1,\"say \"\"x\"\"\"\n"), None);
         // a quote inside an unquoted field opens nothing
         assert_eq!(unclosed_quote("a,b\n1,5\"\n"), None);
-        assert_eq!(unclosed_quote("a,b\n1,2\n3,\"x\n4,5\n"), Some((3, 3)));
+        assert_eq!(unclosed_quote("a,b\n1,2\n3,\"x\n4,5\n"), Some((3, 2)));
+        // a closed quoted field over two lines keeps its record's cell count
+        assert_eq!(unclosed_quote("a,b,c\n\"x\ny\",2,\"z\n"), Some((3, 3)));
         assert_eq!(unclosed_quote("\"a,b\n"), Some((1, 1)));
     }
 

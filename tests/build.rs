@@ -79,10 +79,14 @@ fn show_prints_each_source_and_the_reconciled_value() {
     assert!(!out.contains("1938-01-01"), "--from not applied: {out}");
     let o = w.run(&["show", "no.such"]);
     assert_eq!(o.status.code(), Some(2));
-    // a series with only categories in the range says that the whole is missing
-    let out = stdout(&w.run(&["show", "camps.share_by_gender"]));
-    assert!(out.starts_with("(no value of camps.share_by_gender as a whole in the data; only its categories)\n"), "{out}");
-    assert!(!stdout(&w.run(&["show", "camps.population"])).contains("as a whole"));
+    // a date with only categories of a stock says that the whole is missing there; a composition
+    // series (shares by category) has no whole to miss
+    let t = w.read("tables/demo2/text.csv") + "camps.population,1937-01-01,,Siblag,500,persons,p. 9,\n";
+    w.write("tables/demo2/text.csv", t.as_bytes());
+    let out = stdout(&w.run(&["show", "camps.population", "--from", "1937", "--to", "1938"]));
+    assert!(out.starts_with("(no value of camps.population as a whole for 1937-01-01; only its categories)\ncamps.population 1937-01-01 [Siblag]: 500"), "{out}");
+    assert_eq!(out.matches("as a whole").count(), 1, "{out}");
+    assert!(!stdout(&w.run(&["show", "camps.share_by_gender"])).contains("as a whole"));
     // a typo gets the nearest name; a known series with nothing in the range is an empty answer
     // (exit 1), not a usage error
     let o = w.run(&["show", "camps.populaton"]);
@@ -401,13 +405,16 @@ fn coverage_counts_documents_per_year_and_rejects_bad_targets() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let svg = std::fs::read_to_string(w.path("p/coverage.svg")).unwrap();
     assert!(svg.contains("camps.population (1 January)") && svg.contains("two documents"), "coverage chart lacks its rows or legend");
-    // 1939's two documents disagree: framed, and keyed
-    assert!(svg.contains("documents disagree"), "coverage chart does not key the disagreeing documents");
+    // 1939's two documents disagree: framed in red (one frame, one key)
+    assert_eq!(svg.matches("stroke=\"#C81E1E\"").count(), 2, "coverage chart does not frame and key the disagreeing documents");
     // two witnesses of one document count once
     let rules = w.read("reconcile.toml") + "\n[[witnesses]]\ndocument = \"Demo\"\nsources = [\"demo\", \"demo2\"]\n";
     w.write("reconcile.toml", rules.as_bytes());
     let out = stdout(&w.run(&["coverage", "--format", "csv"]));
     assert!(out.contains("camps.population,1 January,1939,1939-01-01,1939-01-01,1,Demo,2,demo;demo2,false\n"), "{out}");
+    // one document: no frame, no key
+    assert_eq!(w.run(&["plot", "coverage", "--out", "p2", "--format", "svg"]).status.code(), Some(0));
+    assert!(!std::fs::read_to_string(w.path("p2/coverage.svg")).unwrap().contains("#C81E1E"), "a frame where no documents disagree");
     // and the text says that the one document is printed in two copies
     let out = stdout(&w.run(&["coverage"]));
     assert!(out.contains("  one          1938-1940\n               of these, printed in two or more copies of the one document: 1939-1940\n"), "{out}");

@@ -13,7 +13,7 @@ struct Case {
 
 const CASES: &[Case] = &[
     Case { name: "not a number", file: "tables/demo/stocks.csv", content: b"year,camps,colonies,total,share\n1938,1000,500,1500,10.5\n1939,12x0,600,1800,12.0\n", kind: "not-a-number", at: "data/tables/demo/stocks.csv:3:2" },
-    Case { name: "quote never closed", file: "tables/demo/stocks.csv", content: b"year,camps,colonies,total,share\n1938,1000,500,1500,10.5\n1939,\"1200,600,1800,12.0\n1940,1300,650,1950,12.5\n", kind: "csv-error", at: "data/tables/demo/stocks.csv:3:6" },
+    Case { name: "quote never closed", file: "tables/demo/stocks.csv", content: b"year,camps,colonies,total,share\n1938,1000,500,1500,10.5\n1939,\"1200,600,1800,12.0\n1940,1300,650,1950,12.5\n", kind: "csv-error", at: "data/tables/demo/stocks.csv:3:2" },
     Case { name: "thousands separator", file: "tables/demo/stocks.csv", content: b"year,camps,colonies,total,share\n1938,\"1,000\",500,1500,10.5\n", kind: "not-a-number", at: "data/tables/demo/stocks.csv:2:2" },
     Case { name: "empty cell not declared missing", file: "tables/demo/deaths.csv", content: b"year,deaths\n1938,100\n1939,\nTotal,100\n", kind: "missing-cell", at: "data/tables/demo/deaths.csv:3:2" },
     Case { name: "short row", file: "tables/demo/stocks.csv", content: b"year,camps,colonies,total,share\n1938,1000,500,1500\n", kind: "missing-cell", at: "data/tables/demo/stocks.csv:2:5" },

@@ -1,4 +1,4 @@
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// List every reconciled row whose sources disagree, with each source's value and the recorded
 /// explanation.
@@ -12,8 +12,8 @@ pub struct Args {
 
 pub fn run(a: &Args) -> Result<i32> {
     let an = a.report.analyse()?;
-    if let Some(s) = a.series.iter().find(|s| !an.loaded.catalog.series_known(s)) {
-        return Err(Error::Usage(format!("unknown series '{s}'")));
+    for s in &a.series {
+        super::check_series(&an, s)?;
     }
     let ds = crate::conflicts::find(&an, &a.series);
     a.report.format.print(|| crate::conflicts::render_text(&an.rules, &ds), || crate::conflicts::render_csv(&ds))

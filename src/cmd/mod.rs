@@ -16,6 +16,17 @@ pub mod validate;
 
 use std::path::PathBuf;
 
+/// A usage error for a series name the data do not know (a series of `data/series.csv`, an
+/// `estimate.*` or a series the pipeline derives), with the nearest known name as a hint.
+pub fn check_series(an: &crate::pipeline::Analysis, name: &str) -> crate::error::Result<()> {
+    let cat = &an.loaded.catalog;
+    if cat.series_known(name) || crate::claims::DERIVED_SERIES.contains(&name) {
+        return Ok(());
+    }
+    let hint = cat.nearest_series(name, crate::claims::DERIVED_SERIES).map(|s| format!(" (did you mean {s}?)")).unwrap_or_default();
+    Err(crate::error::Error::Usage(format!("unknown series '{name}'{hint}; the series are listed in docs/series.md and data/series.csv")))
+}
+
 pub fn data_dir(d: &Option<PathBuf>) -> PathBuf {
     d.clone().unwrap_or_else(|| PathBuf::from("data"))
 }

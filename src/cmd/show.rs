@@ -39,24 +39,24 @@ pub fn run(a: &Args) -> Result<i32> {
     let an = crate::pipeline::analyse(&super::data_dir(&a.data))?;
     let inside = |p: &Period| from.is_none_or(|f| p.end >= f) && to.is_none_or(|t| p.start <= t);
     let rows: Vec<_> = an.reconciled.iter().filter(|r| r.series == a.series && inside(&r.period)).collect();
+    let range = if a.from.is_some() || a.to.is_some() { "in that range" } else { "in the data" };
     if rows.is_empty() {
-        let known = an.loaded.catalog.series_known(&a.series) || crate::claims::DERIVED_SERIES.contains(&a.series.as_str());
-        if !known {
-            let hint = an.loaded.catalog.nearest_series(&a.series, crate::claims::DERIVED_SERIES).map(|s| format!(" (did you mean {s}?)")).unwrap_or_default();
-            return Err(Error::Usage(format!("unknown series '{}'{hint}; the series are listed in docs/series.md and data/series.csv", a.series)));
-        }
+        super::check_series(&an, &a.series)?;
         // a known series with nothing in the range: an empty answer, not a mistake of usage
-        let range = if a.from.is_some() || a.to.is_some() { "in that range" } else { "in the data" };
         return Err(Error::Failed(format!("no values of {} {range}", a.series)));
     }
-    // only categories in the range (a region, a kind of sentence): say that the whole is missing,
-    // so that a part is not read as the answer
+    // a date with only categories of a stock or flow (a region, a kind of sentence): say that the
+    // whole is missing there, so that a part is not read as the answer (compositions are shares
+    // by category, and estimates are categorised by author: nothing is missing there)
+    let has_whole = matches!(an.loaded.catalog.series.get(&a.series).map(|d| d.kind.as_str()), Some("stock" | "flow" | "change"));
     let mut out = String::new();
-    // (an estimate's rows are categorised by author: nothing is missing there)
-    if !a.series.starts_with("estimate.") && rows.iter().all(|r| !r.category.is_empty()) {
-        out.push_str(&format!("(no value of {} as a whole {}; only its categories)\n", a.series, if a.from.is_some() || a.to.is_some() { "in that range" } else { "in the data" }));
+    let mut noted = std::collections::BTreeSet::new();
+    for r in &rows {
+        if has_whole && !r.category.is_empty() && !rows.iter().any(|w| w.period == r.period && w.category.is_empty()) && noted.insert(r.period) {
+            out.push_str(&format!("(no value of {} as a whole for {}; only its categories)\n", a.series, r.period.label()));
+        }
+        out.push_str(&crate::conflicts::row_block(&an, r));
     }
-    out.extend(rows.into_iter().map(|r| crate::conflicts::row_block(&an, r)));
     crate::output::stdout(&out)?;
     Ok(0)
 }
