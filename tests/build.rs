@@ -575,4 +575,9 @@ fn a_printed_total_against_its_reconciled_parts_is_a_finding() {
         assert!(line_of(&rec, key).ends_with(";identity-finding") || line_of(&rec, key).ends_with(",identity-finding"), "{key}: {rec}");
     }
     assert!(!line_of(&rec, "gulag.population,1938-01-01,1938-01-01,,").contains("identity-finding"), "{rec}");
+    // a total that no source prints (the median of two documents) is named as reconciled, with its sources
+    let t = w.read("tables/demo2/text.csv") + "gulag.population,1939-01-01,,,1830,persons,p. 7,\n";
+    w.write("tables/demo2/text.csv", t.as_bytes());
+    let out = stdout(&w.run(&["check"]));
+    assert!(out.contains("[total-not-sum-of-parts] gulag.population 1939-01-01: reconciled gulag.population 1,815 (demo;demo2) against its reconciled parts"), "{out}");
 }
