@@ -96,6 +96,9 @@ fn eval_gives_value_range_figures_used_and_a_verdict() {
     assert!(out.contains("figures used (2):"), "{out}");
     assert!(out.contains("  camps.population 1939-01-01: 1,205 (1,200 to 1,210)  demo;demo2  conflict"), "{out}");
     assert!(out.contains("expected 100: computed differs by -5 (-5.00%); not equal, but inside the range the data allows"), "{out}");
+    // a difference too small for two decimals carries no sign
+    let small = stdout(&w.run(&["eval", "at(camps.population, 1940-01-01)", "--expected", "1300.001"]));
+    assert!(small.contains("(0.00%)") && !small.contains("-0.00%"), "{small}");
     assert!(out.contains("registry: claim increase-1939 has this expression (pass;"), "{out}");
     // just outside the range: exit 1
     let o = w.run(&["eval", inc, "--expected", "101"]);
