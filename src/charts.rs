@@ -215,10 +215,14 @@ pub fn build_charts(an: &Analysis) -> Vec<Chart> {
         "Colonies 1946 (956,224) very probably include 444,500 persons sentenced to corrective work without detention (GRZ 1993's note under Appendix B; docs/using-the-data.md), so the 1946 rise of the colony and camps + colonies lines is partly a change of definition.",
     ));
 
-    // the years in which the drawn camp deaths exceed the drawn whole-GULAG deaths, from the data
+    // the years of the chart in which camp deaths exceed the whole-GULAG deaths: the findings of
+    // check's identity (one rule for the note and the findings table)
     let camp_deaths = yearly(an, "camps.deaths", 1934, 1953);
     let gulag_deaths = yearly(an, "gulag.deaths", 1934, 1953);
-    let above: Vec<String> = camp_deaths.iter().filter(|c| gulag_deaths.iter().any(|g| g.period == c.period && c.value > g.value)).map(|c| c.period.start.y.to_string()).collect();
+    let mut above: Vec<i32> = an.findings.iter().filter(|f| f.identity == "part-not-above-whole" && f.series == "camps.deaths").flat_map(|f| f.rows.first()).map(|(_, p)| p.start.y).filter(|y| (1934..=1953).contains(y)).collect();
+    above.sort();
+    above.dedup();
+    let above: Vec<String> = above.iter().map(|y| y.to_string()).collect();
     let above = match above.as_slice() {
         [] => String::new(),
         [one] => format!(" In {one} these camp deaths exceed the whole-GULAG deaths of the OURZ report (different documents; docs/series.md)."),
