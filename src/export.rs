@@ -403,6 +403,7 @@ pub fn rebuilt_table(ts: &[crate::rebuild::Table]) -> Table {
                 Cell::Num(r.map(|r| (r.high, r.range_decimals()))),
                 Cell::Str(r.map_or_else(String::new, |r| r.method.clone())),
                 Cell::Str(r.map_or_else(String::new, |r| r.sources.join(";"))),
+                Cell::Str(r.map_or_else(String::new, |r| r.flags.join(";"))),
             ]
         })
         .collect();
@@ -428,6 +429,7 @@ pub fn rebuilt_table(ts: &[crate::rebuild::Table]) -> Table {
             f("high", FieldType::Number, "High end of the reconciled range (rebuilt cells)", false),
             f("method", FieldType::String, "Reconciliation method of the rebuilt value", false),
             f("sources", FieldType::String, "Sources of the rebuilt value, ';'-joined", false),
+            f("flags", FieldType::String, "Flags of the reconciled row behind a rebuilt value (conflict: its sources disagree; see reconciled)", false),
         ],
         primary_key: vec!["source_id", "table", "row", "column"],
         rows,

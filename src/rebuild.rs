@@ -108,10 +108,11 @@ pub fn tables<'a>(an: &'a Analysis, only: &[String]) -> Vec<Table<'a>> {
     out
 }
 
-/// Each table as a grid: printed cells as printed, rebuilt cells with `r` after them, missing cells
-/// as `?`; then the sources each rebuilt column draws on.
+/// Each table as a grid: printed cells as printed, rebuilt cells with `r` after them (`r!` where
+/// the sources of the value disagree), missing cells as `?`; then the sources each rebuilt column
+/// draws on.
 pub fn render_text(ts: &[Table]) -> String {
-    let mut out = String::from("Tables with unread cells, rebuilt from the reconciled data of other sources (r: rebuilt, ?: still missing)\n");
+    let mut out = String::from("Tables with unread cells, rebuilt from the reconciled data of other sources (r: rebuilt, r!: rebuilt from sources that disagree, see gulagstats conflicts; ?: still missing)\n");
     for t in ts {
         out.push_str(&format!(
             "\n{} ({}): \"{}\"\n  {} unread cell(s): {} rebuilt, {} missing; {} printed\n",
@@ -125,7 +126,7 @@ pub fn render_text(ts: &[Table]) -> String {
         ));
         let text = |c: &Cell| match (&c.status, c.rebuilt) {
             (Status::Printed(v, d), _) => fmt_value(c.unit, *v, *d),
-            (Status::Rebuilt, Some(r)) => format!("{} r", fmt_value(c.unit, r.value, r.decimals)),
+            (Status::Rebuilt, Some(r)) => format!("{} {}", fmt_value(c.unit, r.value, r.decimals), if r.flags.iter().any(|f| f == "conflict") { "r!" } else { "r " }),
             _ => "?".to_string(),
         };
         let mut grid: Vec<Vec<String>> = vec![std::iter::once(String::new()).chain(t.columns.iter().cloned()).collect()];

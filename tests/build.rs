@@ -504,17 +504,18 @@ fn rebuild_fills_unread_cells_from_other_sources_and_never_as_printed() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = stdout(&o);
     assert!(out.contains("demo3/image (Appendix A): \"Custodial populations\"\n  6 unread cell(s): 4 rebuilt, 2 missing; 1 printed"), "{out}");
-    // 1939: median of the fixture's two documents; 1941: no source has it; 1938: printed, a dash is not rebuilt
-    assert!(out.contains("  1938      999\n"), "{out}");
-    assert!(out.contains("  1939  1,205 r     600 r\n"), "{out}");
-    assert!(out.contains("  1941        ?         ?\n"), "{out}");
+    // 1939: median of the fixture's two documents, which disagree (r!); 1941: no source has it;
+    // 1938: printed, a dash is not rebuilt
+    assert!(out.contains("  1938       999\n"), "{out}");
+    assert!(out.contains("  1939  1,205 r!    600 r\n"), "{out}");
+    assert!(out.contains("  1941         ?         ?\n"), "{out}");
     assert!(out.contains("  camps: rebuilt from demo, demo2"), "{out}");
     let csv = stdout(&w.run(&["rebuild", "demo3", "--format", "csv"]));
     let lines: Vec<&str> = csv.lines().collect();
-    assert_eq!(lines[0], "source_id,table,row,column,series,period_start,period_end,category,unit,status,printed,value,low,high,method,sources");
-    assert!(lines.contains(&"demo3,image,1938,camps,camps.population,1938-01-01,1938-01-01,,persons,printed,999,999,,,,"), "{csv}");
-    assert!(lines.contains(&"demo3,image,1939,camps,camps.population,1939-01-01,1939-01-01,,persons,rebuilt,,1205,1200,1210,median-of-documents,demo;demo2"), "{csv}");
-    assert!(lines.contains(&"demo3,image,1941,camps,camps.population,1941-01-01,1941-01-01,,persons,missing,,,,,,"), "{csv}");
+    assert_eq!(lines[0], "source_id,table,row,column,series,period_start,period_end,category,unit,status,printed,value,low,high,method,sources,flags");
+    assert!(lines.contains(&"demo3,image,1938,camps,camps.population,1938-01-01,1938-01-01,,persons,printed,999,999,,,,,"), "{csv}");
+    assert!(lines.contains(&"demo3,image,1939,camps,camps.population,1939-01-01,1939-01-01,,persons,rebuilt,,1205,1200,1210,median-of-documents,demo;demo2,conflict;identity-finding"), "{csv}");
+    assert!(lines.contains(&"demo3,image,1941,camps,camps.population,1941-01-01,1941-01-01,,persons,missing,,,,,,,"), "{csv}");
     assert_eq!(lines.len(), 8, "{csv}");
     // a rebuilt value is not an observation of the table's source, and the table file is untouched
     let o = w.run(&["export", "--out", "x", "--format", "csv"]);
