@@ -86,6 +86,50 @@ pub fn f(name: &'static str, ty: FieldType, description: &'static str, required:
     Field { name, ty, description, required, one_of: &[] }
 }
 
+/// One row per table file: what the manifest says of the printed table (title, place, the copy
+/// read, unit, notes and footnotes) and how many printed figures it gives, so that the provenance
+/// a figure's `location` abbreviates can be read beside the data.
+pub fn tables_table(tables: &[crate::ingest::RawTable], obs: &[Observation]) -> Table {
+    let mut rows: Vec<Vec<Cell>> = tables
+        .iter()
+        .map(|t| {
+            let m = &t.manifest;
+            let n = obs.iter().filter(|o| o.evidence == crate::model::Evidence::Printed && o.file == t.csv_file).count();
+            vec![
+                Cell::Str(t.source_id.clone()),
+                Cell::Str(t.table_id.clone()),
+                Cell::Str(m.title.clone()),
+                Cell::Str(m.location.clone()),
+                Cell::Str(m.copy.clone()),
+                Cell::Str(m.unit.as_ref().map_or_else(String::new, |u| u.get_ref().clone())),
+                Cell::Int(n as i64),
+                Cell::Str(m.notes.clone()),
+                Cell::Str(m.footnotes.join(" | ")),
+            ]
+        })
+        .collect();
+    sort_rows(&mut rows);
+    Table {
+        name: "tables".into(),
+        title: "The table files: what each printed table is and where it was read".into(),
+        description: "One row per table file of data/tables/: the manifest's title, the place in the source, the copy read (when it differs from the source's copy_read in sources), the unit, how many printed observations it gives, and the manifest's notes and footnotes (how the table was read, what its figures count, known problems). An observation's table is data/tables/<source_id>/<table>.csv.".into(),
+        fields: vec![
+            f("source_id", FieldType::String, "Source of the table", true),
+            f("table", FieldType::String, "Table file (data/tables/<source_id>/<table>.csv)", true),
+            f("title", FieldType::String, "The printed table's title (or a description of the figures in running text)", true),
+            f("location", FieldType::String, "Where in the source the table stands", false),
+            f("copy", FieldType::String, "The copy read, when the manifest names one", false),
+            f("unit", FieldType::String, "Unit of the table's figures (empty: given per row)", false),
+            f("n_observations", FieldType::Integer, "Printed observations the table gives", true),
+            f("notes", FieldType::String, "The manifest's notes: how the table was read and what its figures count", false),
+            f("footnotes", FieldType::String, "The printed table's footnotes, ' | '-separated", false),
+        ],
+        primary_key: vec!["source_id", "table"],
+        rows,
+        parquet: true,
+    }
+}
+
 pub fn observations_table(obs: &[Observation]) -> Table {
     let mut rows: Vec<Vec<Cell>> = obs
         .iter()

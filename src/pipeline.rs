@@ -171,6 +171,7 @@ impl Analysis {
             crate::export::conflicts_table(&crate::conflicts::find(self, &[])),
             crate::export::rebuilt_table(&crate::rebuild::tables(self, &[])),
             crate::export::findings_table(&self.findings, &self.loaded.diagnostics),
+            crate::export::tables_table(&self.loaded.catalog.tables, &self.loaded.observations),
         ]
     }
     pub fn sources(&self) -> Vec<&crate::ingest::Source> {

@@ -582,3 +582,24 @@ fn a_printed_total_against_its_reconciled_parts_is_a_finding() {
     let out = stdout(&w.run(&["check"]));
     assert!(out.contains("[total-not-sum-of-parts] gulag.population 1939-01-01: reconciled gulag.population 1,815 (demo;demo2) against its reconciled parts"), "{out}");
 }
+
+/// The table files are an export too: each with its manifest's title and notes, and the count of the
+/// printed observations it gives, which add up to the printed observations.
+#[test]
+fn the_table_files_are_exported_with_their_manifests() {
+    let w = Work::new();
+    assert_eq!(w.run(&["export", "--out", "x", "--format", "csv"]).status.code(), Some(0));
+    let tables = std::fs::read_to_string(w.path("x/tables.csv")).unwrap();
+    assert!(tables.starts_with("source_id,table,title,location,copy,unit,n_observations,notes,footnotes\n"), "{tables}");
+    let obs = std::fs::read_to_string(w.path("x/observations.csv")).unwrap();
+    let printed = csv::Reader::from_reader(obs.as_bytes()).records().filter(|r| &r.as_ref().unwrap()[8] == "printed").count();
+    let mut total = 0;
+    for r in csv::Reader::from_reader(tables.as_bytes()).records() {
+        let r = r.unwrap();
+        total += r[6].parse::<usize>().unwrap();
+    }
+    assert!(printed > 0 && total == printed, "{total} observations in tables, {printed} printed");
+    assert!(line_of(&tables, "demo,stocks,").contains("Demo stocks"), "{tables}");
+    let pkg = std::fs::read_to_string(w.path("x/datapackage.json")).unwrap();
+    assert!(pkg.contains("\"tables.csv\"") && pkg.contains("\"n_observations\""), "{pkg}");
+}
