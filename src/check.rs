@@ -70,8 +70,9 @@ pub struct Finding {
     pub series: String,
     pub period: String,
     pub message: String,
-    /// The reconciled rows (series, period; uncategorised) that the broken identity joins, which
-    /// the pipeline flags `identity-finding`; empty for a finding within one source's figures.
+    /// The reconciled rows (series, period; uncategorised) of the quantities the broken identity
+    /// joins, which the pipeline flags `identity-finding` (for an identity broken within one
+    /// source's figures, the rows of those quantities).
     #[serde(skip)]
     pub rows: Vec<(String, Period)>,
 }
@@ -87,7 +88,7 @@ pub fn identities(obs: &[Observation], rec: &[Reconciled], derived: &[Reconciled
             if o.series == *part {
                 if let Some(w) = find(whole, o.period, &o.source_id) {
                     if o.value > w.value + o.half_unit() + w.half_unit() {
-                        f.push(Finding { identity: "part-not-above-whole".into(), series: part.to_string(), period: o.period.start.to_string(), message: format!("{}: {part} {} exceeds {whole} {}", o.source_id, fmt_thousands(o.value), fmt_thousands(w.value)), rows: vec![] });
+                        f.push(Finding { identity: "part-not-above-whole".into(), series: part.to_string(), period: o.period.start.to_string(), message: format!("{}: {part} {} exceeds {whole} {}", o.source_id, fmt_thousands(o.value), fmt_thousands(w.value)), rows: vec![(part.to_string(), o.period), (whole.to_string(), o.period)] });
                     }
                 }
             }
@@ -97,7 +98,7 @@ pub fn identities(obs: &[Observation], rec: &[Reconciled], derived: &[Reconciled
                 let implied = sh.value / 100.0 * pop.value;
                 let slack = sh.rounding() / 100.0 * pop.value + o.half_unit();
                 if (implied - o.value).abs() > slack {
-                    f.push(Finding { identity: "count-against-share".into(), series: o.series.clone(), period: o.period.start.to_string(), message: format!("{}: {} counter-revolutionaries, but {}% of {} is {}", o.source_id, fmt_thousands(o.value), fmt_num(sh.value, sh.decimals), fmt_thousands(pop.value), fmt_thousands(implied)), rows: vec![] });
+                    f.push(Finding { identity: "count-against-share".into(), series: o.series.clone(), period: o.period.start.to_string(), message: format!("{}: {} counter-revolutionaries, but {}% of {} is {}", o.source_id, fmt_thousands(o.value), fmt_num(sh.value, sh.decimals), fmt_thousands(pop.value), fmt_thousands(implied)), rows: vec![(o.series.clone(), o.period), (sh.series.clone(), o.period)] });
                 }
             }
         }
@@ -117,7 +118,11 @@ pub fn identities(obs: &[Observation], rec: &[Reconciled], derived: &[Reconciled
     // camps + colonies + prisons), beyond the printed precision of the figures that give the values
     let slack = |r: &Reconciled| obs.iter().find(|o| o.series == r.series && o.period == r.period && o.category == r.category && o.value == r.value).map_or(0.0, crate::reconcile::range_slack);
     let get = |s: &str, p: Period| rec.iter().find(|r| r.series == s && r.period == p && r.category.is_empty() && !r.method.starts_with("monte-carlo"));
-    for (whole, parts) in [("gulag.population", &["camps.population", "colonies.population"][..]), ("custody.population", &["camps.population", "colonies.population", "prisons.population"][..])] {
+    for (whole, parts) in [
+        ("gulag.population", &["camps.population", "colonies.population"][..]),
+        ("custody.population", &["camps.population", "colonies.population", "prisons.population"][..]),
+        ("colonies_prisons.population", &["colonies.population", "prisons.population"][..]),
+    ] {
         for w in rec.iter().filter(|r| r.series == whole && r.category.is_empty() && r.period.is_instant() && !r.method.starts_with("monte-carlo")) {
             let ps: Vec<&Reconciled> = parts.iter().filter_map(|p| get(p, w.period)).collect();
             if ps.len() != parts.len() {

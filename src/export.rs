@@ -112,14 +112,14 @@ pub fn tables_table(tables: &[crate::ingest::RawTable], obs: &[Observation]) -> 
     Table {
         name: "tables".into(),
         title: "The table files: what each printed table is and where it was read".into(),
-        description: "One row per table file of data/tables/: the manifest's title, the place in the source, the copy read (when it differs from the source's copy_read in sources), the unit, how many printed observations it gives, and the manifest's notes and footnotes (how the table was read, what its figures count, known problems). An observation's table is data/tables/<source_id>/<table>.csv.".into(),
+        description: "One row per table file of data/tables/: the manifest's title, the place in the source, the copy read as the manifest names it, the manifest's unit, how many printed observations the file gives (whatever source a column gives them to), and the manifest's notes and footnotes (how the table was read, what its figures count, known problems).".into(),
         fields: vec![
-            f("source_id", FieldType::String, "Source of the table", true),
+            f("source_id", FieldType::String, "The table's folder, data/tables/<source_id>/ (a column may give its figures to another source, as the KGB columns of mvd-kgb-convictions do)", true),
             f("table", FieldType::String, "Table file (data/tables/<source_id>/<table>.csv)", true),
             f("title", FieldType::String, "The printed table's title (or a description of the figures in running text)", true),
             f("location", FieldType::String, "Where in the source the table stands", false),
-            f("copy", FieldType::String, "The copy read, when the manifest names one", false),
-            f("unit", FieldType::String, "Unit of the table's figures (empty: given per row)", false),
+            f("copy", FieldType::String, "The copy read, as the manifest names it (often the source's copy_read)", false),
+            f("unit", FieldType::String, "The manifest's unit (a long table may give another unit in a row)", false),
             f("n_observations", FieldType::Integer, "Printed observations the table gives", true),
             f("notes", FieldType::String, "The manifest's notes: how the table was read and what its figures count", false),
             f("footnotes", FieldType::String, "The printed table's footnotes, ' | '-separated", false),
