@@ -603,3 +603,29 @@ fn the_table_files_are_exported_with_their_manifests() {
     let pkg = std::fs::read_to_string(w.path("x/datapackage.json")).unwrap();
     assert!(pkg.contains("\"tables.csv\"") && pkg.contains("\"n_observations\""), "{pkg}");
 }
+
+/// Colonies and prisons printed together are checked against the two printed apart, and a count
+/// of counter-revolutionaries against its printed share of the camps: each broken identity is a
+/// finding, and its rows are flagged `identity-finding`.
+#[test]
+fn colonies_with_prisons_and_counts_against_shares_are_checked() {
+    let w = Work::new();
+    let series = w.read("series.csv") + "prisons.population,persons,stock,prisons\ncolonies_prisons.population,persons,stock,colonies and prisons\ncamps.counterrevolutionaries,persons,stock,counter-revolutionaries\n";
+    w.write("series.csv", series.as_bytes());
+    // demo prints 600 colonies on 1 January 1939; demo2 prints 300 prisons and 1,000 together (900
+    // apart), and 500 counter-revolutionaries where demo's 12.0 percent of 1,200 camps is 144
+    let t = w.read("tables/demo2/text.csv")
+        + "prisons.population,1939-01-01,,,300,persons,p. 7,\ncolonies_prisons.population,1939-01-01,,,1000,persons,p. 7,\n";
+    w.write("tables/demo2/text.csv", t.as_bytes());
+    let t = w.read("tables/demo/stocks.csv");
+    assert!(t.contains("\n1939,1200,600,1800,12.0\n"), "{t}");
+    w.write("tables/demo/extra.csv", b"series,period_start,period_end,category,value,unit,location,note\ncamps.counterrevolutionaries,1939-01-01,,,500,persons,p. 4,\n");
+    w.write("tables/demo/extra.toml", b"title = \"extra\"\nlayout = \"long\"\nunit = \"persons\"\n");
+    let out = stdout(&w.run(&["check"]));
+    assert!(out.contains("[total-not-sum-of-parts] colonies_prisons.population 1939-01-01: printed colonies_prisons.population 1,000 (demo2) against its reconciled parts, colonies 600 + prisons 300 = 900; difference 100"), "{out}");
+    assert!(out.contains("[count-against-share] camps.counterrevolutionaries 1939-01-01: demo: 500 counter-revolutionaries, but 12.0% of 1,200 is 144"), "{out}");
+    let rec = w.export_reconciled("x");
+    for key in ["colonies_prisons.population,1939-01-01", "prisons.population,1939-01-01", "camps.counterrevolutionaries,1939-01-01", "camps.counterrevolutionaries_share,1939-01-01"] {
+        assert!(line_of(&rec, key).contains("identity-finding"), "{key}: {rec}");
+    }
+}
