@@ -326,16 +326,17 @@ impl Rules {
     /// its value); witnesses left out of reconciliation take no part. Copies of one document that
     /// differ are a witness variant, not a disagreement between documents.
     pub fn documents_disagree(&self, obs: &[&Observation]) -> bool {
-        let mut primary: Vec<(String, &Observation)> = vec![];
+        let mut by_doc: BTreeMap<String, Vec<&Observation>> = BTreeMap::new();
         for &o in obs.iter().filter(|o| self.exclusion_for(o).is_none()) {
-            let d = self.document_of(&o.source_id);
-            match primary.iter_mut().find(|(pd, _)| *pd == d) {
-                Some(p) if self.witness_rank(&o.source_id) < self.witness_rank(&p.1.source_id) => p.1 = o,
-                Some(_) => {}
-                None => primary.push((d, o)),
-            }
+            by_doc.entry(self.document_of(&o.source_id)).or_default().push(o);
         }
-        primary.iter().enumerate().any(|(i, (_, a))| primary[i + 1..].iter().any(|(_, b)| disagree(a, b)))
+        let primaries: Vec<&Observation> = by_doc.values().map(|v| self.primary(v)).collect();
+        primaries.iter().enumerate().any(|(i, a)| primaries[i + 1..].iter().any(|b| disagree(a, b)))
+    }
+    /// The copy that gives a document's value: the first of its copies in the order of its witness
+    /// group (the first listed, among copies of equal rank). `copies` is never empty.
+    pub fn primary<'a>(&self, copies: &[&'a Observation]) -> &'a Observation {
+        copies.iter().enumerate().min_by_key(|(i, o)| (self.witness_rank(&o.source_id), *i)).map(|(_, o)| *o).expect("a document has a copy")
     }
     /// The `[[series]]` rule for a period of a series: the first whose span holds the period, else
     /// the first without a span.
@@ -452,14 +453,14 @@ pub fn reconcile(obs: &[Observation], rules: &Rules, unc: &Uncertainty) -> Vec<R
         }
         // the bound a document's value is ("more than ..."), where it is one
         let mut doc_bound: BTreeMap<String, Bound> = BTreeMap::new();
-        for (d, mut v) in by_doc {
-            v.sort_by_key(|o| rules.witness_rank(&o.source_id));
-            if v.iter().any(|o| disagree(o, v[0])) {
+        for (d, v) in by_doc {
+            let first = rules.primary(&v);
+            if v.iter().any(|o| disagree(o, first)) {
                 flags.push("witness-variant".to_string());
             }
-            doc_half.insert(d.clone(), v[0].half_unit());
-            doc_bound.insert(d.clone(), v[0].bound);
-            docs.insert(d, v[0].value);
+            doc_half.insert(d.clone(), first.half_unit());
+            doc_bound.insert(d.clone(), first.bound);
+            docs.insert(d, first.value);
         }
         // a bound says where the value lies, not what it is: where a document gives the value
         // itself, the bounds of the others agree or conflict but take no part in the value (nor in
