@@ -81,8 +81,7 @@ fn show_prints_each_source_and_the_reconciled_value() {
     assert_eq!(o.status.code(), Some(2));
     // a date with only categories of a stock says that the whole is missing there; a composition
     // series (shares by category) has no whole to miss
-    let t = w.read("tables/demo2/text.csv") + "camps.population,1937-01-01,,Siblag,500,persons,p. 9,\n";
-    w.write("tables/demo2/text.csv", t.as_bytes());
+    w.append("tables/demo2/text.csv", "camps.population,1937-01-01,,Siblag,500,persons,p. 9,\n");
     let out = stdout(&w.run(&["show", "camps.population", "--from", "1937", "--to", "1938"]));
     assert!(out.starts_with("(no value of camps.population as a whole for 1937-01-01; only its categories)\ncamps.population 1937-01-01 [Siblag]: 500"), "{out}");
     assert_eq!(out.matches("as a whole").count(), 1, "{out}");
@@ -183,8 +182,7 @@ fn bounds_agree_with_what_they_allow_and_are_flagged() {
     // bound leave the interval between them
     w.write("tables/demo/extra.csv", b"series,period_start,period_end,category,value,unit,location,note,bound\ncamps.population,1941-01-01,,,1000,persons,p. 3,more than 1000,lower\ncamps.population,1942-01-01,,,1700,persons,p. 3,at most 1700,upper\n");
     w.write("tables/demo/extra.toml", b"title = \"extra\"\nlayout = \"long\"\nunit = \"persons\"\n");
-    let t = w.read("tables/demo2/text.csv") + "camps.population,1942-01-01,1942-01-01,,1600,persons,p. 8,more than 1600,lower\n";
-    w.write("tables/demo2/text.csv", t.as_bytes());
+    w.append("tables/demo2/text.csv", "camps.population,1942-01-01,1942-01-01,,1600,persons,p. 8,more than 1600,lower\n");
     let rec = w.export_reconciled("y");
     let row = |p: &str| line_of(&rec, p);
     let r = row("camps.population,1941-01-01,");
@@ -203,8 +201,7 @@ fn bounds_agree_with_what_they_allow_and_are_flagged() {
 #[test]
 fn a_preferred_rule_without_a_preferred_value_falls_back_to_the_median() {
     let w = Work::new();
-    let rules = w.read("reconcile.toml") + "\n[[series]]\nseries = \"colonies.population\"\nmethod = \"preferred\"\nprefer = [\"demo2\"]\n";
-    w.write("reconcile.toml", rules.as_bytes());
+    w.append("reconcile.toml", "\n[[series]]\nseries = \"colonies.population\"\nmethod = \"preferred\"\nprefer = [\"demo2\"]\n");
     let r = line_of(&w.export_reconciled("x"), "colonies.population,1939-01-01,");
     assert!(r.contains(",single-document,demo,"), "{r}");
 }
@@ -335,8 +332,7 @@ fn period_kind_per_column_and_exclusion_within_a_span() {
         "tables/demo2/chart.toml",
         b"title = \"chart\"\nlocation = \"Table 9\"\nunit = \"persons\"\nkeys = [\"year\"]\n\n[period]\ncolumn = \"year\"\nkind = \"year\"\n\n[[columns]]\nname = \"stock\"\nseries = \"camps.population\"\nperiod_kind = \"jan1\"\n\n[[columns]]\nname = \"dead\"\nseries = \"camps.deaths\"\n",
     );
-    let rules = w.read("reconcile.toml") + "\n[[exclude]]\nsource = \"demo2\"\nseries = \"camps.deaths\"\nwithin = \"1941-1941\"\nreason = \"test\"\n";
-    w.write("reconcile.toml", rules.as_bytes());
+    w.append("reconcile.toml", "\n[[exclude]]\nsource = \"demo2\"\nseries = \"camps.deaths\"\nwithin = \"1941-1941\"\nreason = \"test\"\n");
     let o = w.run(&["build", "--out", "o"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let obs = std::fs::read_to_string(w.path("o/data/clean/observations.csv")).unwrap();
@@ -363,8 +359,7 @@ fn period_kind_per_column_and_exclusion_within_a_span() {
 #[test]
 fn estimates_of_different_authors_are_never_merged_into_one_value() {
     let w = Work::new();
-    let t = w.read("tables/demo2/text.csv") + "estimate.arrests_1937_38,1937-01-01,1938-12-31,,7000000,persons,p. 7,an author's estimate\n";
-    w.write("tables/demo2/text.csv", t.as_bytes());
+    w.append("tables/demo2/text.csv", "estimate.arrests_1937_38,1937-01-01,1938-12-31,,7000000,persons,p. 7,an author's estimate\n");
     w.write("tables/demo/est.csv", b"series,period_start,period_end,category,value,unit,location,note\nestimate.arrests_1937_38,1937-01-01,1938-12-31,,1000000,persons,p. 2,another author's estimate\n");
     w.write("tables/demo/est.toml", b"title = \"e\"\nlayout = \"long\"\nunit = \"persons\"\nmissing = [\"\"]\n");
     let o = w.run(&["build", "--out", "o"]);
@@ -408,8 +403,7 @@ fn coverage_counts_documents_per_year_and_rejects_bad_targets() {
     // 1939's two documents disagree: framed in red (one frame, one key)
     assert_eq!(svg.matches("stroke=\"#C81E1E\"").count(), 2, "coverage chart does not frame and key the disagreeing documents");
     // two witnesses of one document count once
-    let rules = w.read("reconcile.toml") + "\n[[witnesses]]\ndocument = \"Demo\"\nsources = [\"demo\", \"demo2\"]\n";
-    w.write("reconcile.toml", rules.as_bytes());
+    w.append("reconcile.toml", "\n[[witnesses]]\ndocument = \"Demo\"\nsources = [\"demo\", \"demo2\"]\n");
     let out = stdout(&w.run(&["coverage", "--format", "csv"]));
     assert!(out.contains("camps.population,1 January,1939,1939-01-01,1939-01-01,1,Demo,2,demo;demo2,false\n"), "{out}");
     // one document: no frame, no key
@@ -449,8 +443,7 @@ fn conflicts_lists_each_disagreement_with_sources_and_recorded_reasons() {
     assert!(out.contains("camps.population 1939-01-01: 1,200 (range 1,200 to 1,210) persons  method single-document  flags single-source;conflict;witness-variant\n"), "{out}");
     w.write("reconcile.toml", plain.as_bytes());
     // a witness left out of reconciliation is listed with its reason, and no longer conflicts
-    let rules = w.read("reconcile.toml") + "\n[[exclude]]\nsource = \"demo2\"\nseries = \"camps.population\"\nperiod = \"1939-01-01\"\nreason = \"Digits transposed in this copy (test).\"\n";
-    w.write("reconcile.toml", rules.as_bytes());
+    w.append("reconcile.toml", "\n[[exclude]]\nsource = \"demo2\"\nseries = \"camps.population\"\nperiod = \"1939-01-01\"\nreason = \"Digits transposed in this copy (test).\"\n");
     let out = stdout(&w.run(&["conflicts", "camps.population"]));
     assert!(out.starts_with("Disagreements between sources: 0 conflict(s) beyond printed precision (0 between documents, 0 only between copies of one document), 1 row(s) with a witness left out"), "{out}");
     assert!(out.contains("flags single-source;witness-excluded") && out.contains("        excluded from reconciliation: Digits transposed in this copy (test)."), "{out}");
@@ -495,8 +488,7 @@ fn a_series_rule_can_be_limited_to_a_span_of_years() {
 fn rebuild_fills_unread_cells_from_other_sources_and_never_as_printed() {
     let w = Work::new();
     assert_eq!(w.run(&["rebuild"]).status.code(), Some(2), "the fixture has no unread cell");
-    let sources = w.read("sources.csv") + "demo3,\"A table seen only as an image (synthetic)\",1993,secondary,,tests/fixtures,synthetic\n";
-    w.write("sources.csv", sources.as_bytes());
+    w.append("sources.csv", "demo3,\"A table seen only as an image (synthetic)\",1993,secondary,,tests/fixtures,synthetic\n");
     let table = b"year,camps,colonies\n1938,999,-\n1939,unread,unread\n1940,unread,unread\n1941,unread,unread\n";
     w.write("tables/demo3/image.csv", table);
     w.write("tables/demo3/image.toml", b"title = \"Custodial populations\"\nlocation = \"Appendix A\"\nunit = \"persons\"\nkeys = [\"year\"]\nmissing = [\"unread\", \"-\"]\n\n[period]\ncolumn = \"year\"\nkind = \"jan1\"\n\n[[columns]]\nname = \"camps\"\nseries = \"camps.population\"\n\n[[columns]]\nname = \"colonies\"\nseries = \"colonies.population\"\n");
@@ -547,8 +539,7 @@ fn sources_lists_what_the_data_takes_from_each_source() {
     let derived: Vec<Vec<&str>> = csv.lines().filter(|l| l.starts_with("gulagstats,")).map(|l| l.split(',').collect()).collect();
     assert!(!derived.is_empty() && derived.iter().all(|f| f[5] == "0" && f[6] != "0"), "{csv}");
     // an exclusion is counted against the source it leaves out
-    let rules = w.read("reconcile.toml") + "\n[[exclude]]\nsource = \"demo2\"\nseries = \"camps.population\"\nperiod = \"1939-01-01\"\nreason = \"test\"\n";
-    w.write("reconcile.toml", rules.as_bytes());
+    w.append("reconcile.toml", "\n[[exclude]]\nsource = \"demo2\"\nseries = \"camps.population\"\nperiod = \"1939-01-01\"\nreason = \"test\"\n");
     let out = stdout(&w.run(&["sources", "demo2"]));
     assert!(out.contains("1 left out of reconciliation"), "{out}");
     // an unknown source is a usage error
@@ -577,8 +568,7 @@ fn a_printed_total_against_its_reconciled_parts_is_a_finding() {
     }
     assert!(!line_of(&rec, "gulag.population,1938-01-01,1938-01-01,,").contains("identity-finding"), "{rec}");
     // a total that no source prints (the median of two documents) is named as reconciled, with its sources
-    let t = w.read("tables/demo2/text.csv") + "gulag.population,1939-01-01,,,1830,persons,p. 7,\n";
-    w.write("tables/demo2/text.csv", t.as_bytes());
+    w.append("tables/demo2/text.csv", "gulag.population,1939-01-01,,,1830,persons,p. 7,\n");
     let out = stdout(&w.run(&["check"]));
     assert!(out.contains("[total-not-sum-of-parts] gulag.population 1939-01-01: reconciled gulag.population 1,815 (demo;demo2) against its reconciled parts"), "{out}");
 }
@@ -610,15 +600,12 @@ fn the_table_files_are_exported_with_their_manifests() {
 #[test]
 fn colonies_with_prisons_and_counts_against_shares_are_checked() {
     let w = Work::new();
-    let series = w.read("series.csv") + "prisons.population,persons,stock,prisons\ncolonies_prisons.population,persons,stock,colonies and prisons\ncamps.counterrevolutionaries,persons,stock,counter-revolutionaries\n";
-    w.write("series.csv", series.as_bytes());
+    w.append("series.csv", "prisons.population,persons,stock,prisons\ncolonies_prisons.population,persons,stock,colonies and prisons\ncamps.counterrevolutionaries,persons,stock,counter-revolutionaries\n");
     // demo prints 600 colonies on 1 January 1939; demo2 prints 300 prisons and 1,000 together (900
     // apart), and 500 counter-revolutionaries where demo's 12.0 percent of 1,200 camps is 144
-    let t = w.read("tables/demo2/text.csv")
-        + "prisons.population,1939-01-01,,,300,persons,p. 7,\ncolonies_prisons.population,1939-01-01,,,1000,persons,p. 7,\n";
-    w.write("tables/demo2/text.csv", t.as_bytes());
-    let t = w.read("tables/demo/stocks.csv");
-    assert!(t.contains("\n1939,1200,600,1800,12.0\n"), "{t}");
+    w.append("tables/demo2/text.csv", "prisons.population,1939-01-01,,,300,persons,p. 7,\ncolonies_prisons.population,1939-01-01,,,1000,persons,p. 7,\n");
+    let stocks = w.read("tables/demo/stocks.csv");
+    assert!(stocks.contains("\n1939,1200,600,1800,12.0\n"), "{stocks}");
     w.write("tables/demo/extra.csv", b"series,period_start,period_end,category,value,unit,location,note\ncamps.counterrevolutionaries,1939-01-01,,,500,persons,p. 4,\n");
     w.write("tables/demo/extra.toml", b"title = \"extra\"\nlayout = \"long\"\nunit = \"persons\"\n");
     let out = stdout(&w.run(&["check"]));

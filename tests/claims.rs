@@ -44,8 +44,7 @@ fn column_source_override_and_srcsum() {
     // A compilation that prints a second source's count beside its own: the column's figures
     // carry that source, meet the first in one series, and srcsum reads each source's rows.
     let w = Work::new();
-    let series = w.read("series.csv") + "prisons.deaths,persons,flow,deaths in prisons\n";
-    w.write("series.csv", series.as_bytes());
+    w.append("series.csv", "prisons.deaths,persons,flow,deaths in prisons\n");
     w.write("tables/demo/compare.csv", b"year,a_deaths,b_deaths\n1938,100,130\n1939,50,50\n");
     w.write(
         "tables/demo/compare.toml",

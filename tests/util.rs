@@ -49,6 +49,11 @@ impl Work {
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(p, content).unwrap();
     }
+    /// Add lines at the end of a file of the data folder (a row of a table, a rule, a series).
+    pub fn append(&self, rel: &str, text: &str) {
+        let t = self.read(rel) + text;
+        self.write(rel, t.as_bytes());
+    }
     pub fn read(&self, rel: &str) -> String {
         std::fs::read_to_string(self.data().join(rel)).unwrap()
     }
