@@ -464,7 +464,7 @@ pub fn rebuilt_table(ts: &[crate::rebuild::Table]) -> Table {
             f("series", FieldType::String, "Series of the cell, from the manifest", true),
             f("period_start", FieldType::Date, "First day of the cell's period", true),
             f("period_end", FieldType::Date, "Last day of the cell's period", true),
-            f("category", FieldType::String, "Category of the cell (empty when none)", false),
+            f("category", FieldType::String, "Category of the cell (empty when none); for a rebuilt cell the category of the reconciled row it takes its value from, so the two tables join on series, period and category (the printed label is in row)", false),
             f("unit", FieldType::String, "persons, percent, per_1000 or count", true).one_of(UNITS),
             f("status", FieldType::String, "printed, rebuilt or missing", true).one_of(&["printed", "rebuilt", "missing"]),
             f("printed", FieldType::Number, "The figure as printed in the table (empty unless status is printed)", false),

@@ -91,7 +91,7 @@ pub fn tables<'a>(an: &'a Analysis, only: &[String]) -> Vec<Table<'a>> {
             for (pi, p) in t.plans.iter().enumerate() {
                 let Some(period) = r.periods[pi] else { continue };
                 let category = p.category_from.map_or_else(|| p.category.clone(), |ci| r.cells[ci].clone());
-                let (status, rebuilt) = match r.values[pi] {
+                let (status, rebuilt): (Status, Option<&Reconciled>) = match r.values[pi] {
                     Some((v, d)) => (Status::Printed(v, d), None),
                     None if r.cells[p.index] == UNREAD => {
                         let series = &r.series[pi];
@@ -100,6 +100,9 @@ pub fn tables<'a>(an: &'a Analysis, only: &[String]) -> Vec<Table<'a>> {
                     }
                     None => continue, // a printed dash: nothing to rebuild
                 };
+                // A rebuilt cell carries the category of the reconciled row it takes its value from
+                // (`volkogonov` where the table prints `Volkogonov`), so the two exports join.
+                let category = rebuilt.map_or(category, |x| x.category.clone());
                 table.cells.push(Cell { source_id: p.source_id.clone(), table_id: t.table_id.clone(), row: row.clone(), column: p.name.clone(), series: r.series[pi].clone(), cell_note: r.cell_notes[pi].clone(), period, category, unit: p.unit, status, rebuilt });
             }
         }

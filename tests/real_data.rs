@@ -318,7 +318,8 @@ fn rebuild_follows_the_printed_tables_own_notes() {
     let o = Command::new(bin()).current_dir(repo()).args(["rebuild", "grz1993/table1", "--format", "csv"]).output().unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = String::from_utf8_lossy(&o.stdout).to_string();
-    assert!(out.lines().any(|l| l.contains("/ Volkogonov\"") && l.contains(",Volkogonov,persons,rebuilt,,3500000,")), "{out}");
+    // the rebuilt cell carries the reconciled row's category, so the two exports join
+    assert!(out.lines().any(|l| l.contains("/ Volkogonov\"") && l.contains(",volkogonov,persons,rebuilt,,3500000,")), "{out}");
     assert!(out.lines().any(|l| l.contains("/ Shatunovskaia\"") && l.contains(",rebuilt,,20000000,")), "{out}");
     // GRZ's note: Appendix A's 1938 colony figure includes prisons, so that cell is rebuilt from
     // colonies and prisons together, not left missing or filled with colonies alone
@@ -330,6 +331,28 @@ fn rebuild_follows_the_printed_tables_own_notes() {
     let out = String::from_utf8_lossy(&o.stdout).to_string();
     assert!(out.contains("grz1993,appendix-b,1953-12-31,counterrevolutionaries,gulag.counterrevolutionaries,1954-04-01,1954-04-01,,persons,rebuilt,,448344,"), "{out}");
     assert!(out.contains("grz1993,appendix-b,1953-12-31,camps,camps.population,1954-04-01,"), "{out}");
+}
+
+/// Every rebuilt cell joins to the reconciled row it takes its value from, on series, period and
+/// category (the printed GRZ Table 1 says "Volkogonov"; its reconciled row is "volkogonov").
+#[test]
+fn rebuilt_cells_join_reconciled_rows() {
+    let o = Command::new(bin()).current_dir(repo()).args(["rebuild", "--format", "csv"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let key = |r: &csv::StringRecord, idx: [usize; 4]| idx.map(|i| r[i].to_string());
+    let mut rd = csv::Reader::from_reader(o.stdout.as_slice());
+    let h = rd.headers().unwrap().clone();
+    let col = |h: &csv::StringRecord, n: &str| h.iter().position(|x| x == n).unwrap();
+    let idx = [col(&h, "series"), col(&h, "period_start"), col(&h, "period_end"), col(&h, "category")];
+    let status = col(&h, "status");
+    let rebuilt: Vec<[String; 4]> = rd.records().map(|r| r.unwrap()).filter(|r| &r[status] == "rebuilt").map(|r| key(&r, idx)).collect();
+    let mut rc = csv::Reader::from_path(repo().join("data/clean/reconciled.csv")).unwrap();
+    let h = rc.headers().unwrap().clone();
+    let idx = [col(&h, "series"), col(&h, "period_start"), col(&h, "period_end"), col(&h, "category")];
+    let reconciled: std::collections::BTreeSet<[String; 4]> = rc.records().map(|r| key(&r.unwrap(), idx)).collect();
+    assert!(rebuilt.len() > 80, "{}", rebuilt.len());
+    let orphans: Vec<_> = rebuilt.iter().filter(|k| !reconciled.contains(*k)).collect();
+    assert!(orphans.is_empty(), "rebuilt cells with no reconciled row: {orphans:?}");
 }
 
 /// A reader that closes the pipe early (`| head`) ends the output quietly: exit 0, no panic.
