@@ -121,6 +121,11 @@ pub fn read_toml<T: for<'de> serde::Deserialize<'de> + Default>(path: &std::path
             return (T::default(), String::new());
         }
     };
+    // a file that is there but empty is most likely truncated: an error, never silently no rules
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        diags.push(Diagnostic::error(rel, 1, 1, kind::EMPTY_FILE, "the file is empty (leave the file out to have no entries)"));
+        return (T::default(), String::new());
+    }
     let Some(text) = utf8_text(&bytes, rel, diags) else { return (T::default(), String::new()) };
     match toml::from_str::<T>(&text) {
         Ok(v) => (v, text),

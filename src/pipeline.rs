@@ -55,6 +55,25 @@ pub fn load(data_dir: &Path) -> Result<Loaded> {
     Ok(Loaded { catalog, tables, observations, register_claims, diagnostics: diags })
 }
 
+/// The files of a data folder that may be left out, and what leaving one out means.
+pub const OPTIONAL_FILES: &[(&str, &str)] = &[
+    ("claims.csv", "no claims are checked"),
+    ("reconcile.toml", "no reconciliation rules: no witness groups, exclusions or series rules"),
+    ("uncertainty.toml", "no systematic uncertainty: no range is widened"),
+    ("coverage.toml", "no coverage targets"),
+    ("register-claims.csv", "no register claims are checked"),
+];
+
+/// One line per optional file the data folder lacks, saying what its absence means, so that a
+/// file lost by accident does not change the results unseen (`validate` and `build` print them).
+pub fn missing_optional(data_dir: &Path) -> Vec<String> {
+    OPTIONAL_FILES
+        .iter()
+        .filter(|(f, _)| !data_dir.join(f).exists())
+        .map(|(f, what)| format!("note: {} is not there: {what}", crate::ingest::rel_path(data_dir, &data_dir.join(f))))
+        .collect()
+}
+
 /// Load and insist the data is valid.
 pub fn load_valid(data_dir: &Path) -> Result<Loaded> {
     let l = load(data_dir)?;

@@ -616,3 +616,23 @@ fn colonies_with_prisons_and_counts_against_shares_are_checked() {
         assert!(line_of(&rec, key).contains("identity-finding"), "{key}: {rec}");
     }
 }
+
+/// An optional file left out means no entries of its kind, but never unseen: `validate` and `build`
+/// say what its absence means. (An empty one is an error: the malformed corpus.)
+#[test]
+fn a_missing_optional_file_is_named_with_what_its_absence_means() {
+    let w = Work::new();
+    let o = w.run(&["validate"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("data/uncertainty.toml is not there"), "{}", stderr(&o));
+    std::fs::remove_file(w.data().join("uncertainty.toml")).unwrap();
+    std::fs::remove_file(w.data().join("claims.csv")).unwrap();
+    for args in [&["validate"][..], &["build", "--out", "o"][..]] {
+        let o = w.run(args);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let err = stderr(&o);
+        assert!(err.contains("note: data/uncertainty.toml is not there: no systematic uncertainty: no range is widened"), "{err}");
+        assert!(err.contains("note: data/claims.csv is not there: no claims are checked"), "{err}");
+        assert!(!err.contains("reconcile.toml is not there"), "{err}");
+    }
+}

@@ -27,6 +27,8 @@ const CASES: &[Case] = &[
     Case { name: "unknown series", file: "tables/demo2/text.csv", content: b"series,period_start,period_end,category,value,unit,location,note\ncamps.populaton,1939-01-01,,,1210,persons,p. 5,\n", kind: "unknown-series", at: "data/tables/demo2/text.csv:2:1" },
     Case { name: "invalid utf-8", file: "tables/demo/deaths.csv", content: b"year,deaths\n1938,100\n1939,\xff\xfe\n", kind: "invalid-utf8", at: "data/tables/demo/deaths.csv:3:6" },
     Case { name: "empty file", file: "tables/demo/deaths.csv", content: b"", kind: "empty-file", at: "data/tables/demo/deaths.csv:1:1" },
+    Case { name: "empty reconciliation rules", file: "reconcile.toml", content: b"\n  \n", kind: "empty-file", at: "data/reconcile.toml:1:1" },
+    Case { name: "empty uncertainty rules", file: "uncertainty.toml", content: b"", kind: "empty-file", at: "data/uncertainty.toml:1:1" },
     Case { name: "manifest syntax", file: "tables/demo/deaths.toml", content: b"title = \"x\"\nunit = \"persons\"\nkeys = [\"year\"\n", kind: "manifest-error", at: "data/tables/demo/deaths.toml:4" },
     Case { name: "manifest unknown field", file: "tables/demo/deaths.toml", content: b"title = \"x\"\nunit = \"persons\"\nkeys = [\"year\"]\nmissng = [\"-\"]\n", kind: "manifest-error", at: "data/tables/demo/deaths.toml:4" },
     Case { name: "manifest names a column the table lacks", file: "tables/demo/gender.toml", content: b"title = \"g\"\nunit = \"percent\"\nkeys = [\"gender\"]\n\n[[columns]]\nname = \"1940\"\nseries = \"camps.share_by_gender\"\nperiod = \"1940-01-01\"\n", kind: "manifest-error", at: "data/tables/demo/gender.toml:6" },

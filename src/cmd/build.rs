@@ -49,6 +49,9 @@ pub fn run(a: &Args) -> Result<i32> {
         charts.len(),
         files.len()
     );
+    for n in crate::pipeline::missing_optional(&super::data_dir(&a.data)) {
+        eprintln!("{n}");
+    }
     for c in an.claims.iter().filter(|c| c.status == "fail") {
         eprintln!("claim {} failed: expected {}, computed {} ({})", c.id, c.expected, c.computed, c.statement);
     }

@@ -22,6 +22,9 @@ pub fn run(a: &Args) -> Result<i32> {
     // a claim that names a series twice must not say so twice
     l.diagnostics.dedup();
     crate::pipeline::report(&l.diagnostics, !a.quiet);
+    for n in crate::pipeline::missing_optional(&dir) {
+        eprintln!("{n}");
+    }
     let errors = l.diagnostics.iter().filter(|d| d.is_error()).count();
     let findings = l.diagnostics.len() - errors;
     eprintln!("{} table(s), {} observation(s): {errors} error(s), {findings} finding(s)", l.catalog.tables.len(), l.observations.len());
