@@ -105,5 +105,10 @@ pub fn run(a: &Args) -> Result<i32> {
     s.push_str(&ctext);
     crate::output::stdout(&s)?;
     eprintln!("wrote register-observations.csv, register-totals.csv, register-comparison.csv, register-largest-camps.csv, register-report.txt, register-claims.txt and {} chart file(s) to {}", charts.len(), out.display());
+    // as in `check`: a claim the register contradicts fails the run unless its reason is recorded
+    let failed = checks.iter().filter(|c| c.status == "fail").count();
+    if failed > 0 {
+        return Err(Error::Failed(format!("{failed} register claim(s) failed without a documented reason (data/register-claims.csv, column explanation)")));
+    }
     Ok(0)
 }
