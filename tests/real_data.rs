@@ -191,6 +191,34 @@ fn docs_series_names_the_sources_with_figures() {
     }
 }
 
+/// The counts in `docs/series.md`'s introduction are those of `data/series.csv`, its tables and the
+/// bundled observations (they went stale once when a series was added).
+#[test]
+fn docs_series_counts_are_current() {
+    let doc = std::fs::read_to_string(repo().join("docs/series.md")).unwrap();
+    let mut rdr = csv::Reader::from_path(repo().join("data/series.csv")).unwrap();
+    let h = rdr.headers().unwrap().clone();
+    let (si, ki) = (h.iter().position(|x| x == "series").unwrap(), h.iter().position(|x| x == "kind").unwrap());
+    let series: Vec<(String, String)> = rdr.records().map(|r| r.unwrap()).map(|r| (r[si].to_string(), r[ki].to_string())).collect();
+    let n = |k: &str| series.iter().filter(|(_, kind)| kind == k).count();
+    for k in ["stock", "flow", "composition"] {
+        assert!(doc.contains(&format!("`{k}` ({})", n(k))), "docs/series.md: `{k}` ({})", n(k));
+    }
+    assert!(doc.contains(&format!("`change` ({}:", n("change"))), "docs/series.md: `change` ({})", n("change"));
+    let origin = |o: &str| doc.lines().filter(|l| l.starts_with("| `") && l.contains(&format!(" | {o} |"))).count();
+    assert!(doc.contains(&format!("(`contract`, {} names", origin("contract"))), "contract names: {}", origin("contract"));
+    assert!(doc.contains(&format!("(`project`, {} names", origin("project"))), "project names: {}", origin("project"));
+    assert!(doc.contains(&format!("count {} of the {} rows", origin("contract") + origin("project"), series.len())), "rows: {}", series.len());
+    // stocks entered over a month, a year or a span
+    let kinds: std::collections::BTreeMap<String, String> = series.into_iter().collect();
+    let mut obs = csv::Reader::from_path(repo().join("data/clean/observations.csv")).unwrap();
+    let h = obs.headers().unwrap().clone();
+    let col = |n: &str| h.iter().position(|x| x == n).unwrap();
+    let (s, ps, pe, ev) = (col("series"), col("period_start"), col("period_end"), col("evidence"));
+    let spans = obs.records().map(|r| r.unwrap()).filter(|r| &r[ev] == "printed" && kinds.get(&r[s]).is_some_and(|k| k == "stock") && r[ps] != r[pe]).count();
+    assert!(doc.contains(&format!("month, year or span ({spans} figures")), "stocks over a span: {spans}");
+}
+
 /// The estimates chart sets each estimate against the archival documents: yearly flows summed where
 /// every year has one (not a later restatement's printed total), a printed span total only where
 /// years are missing.
