@@ -407,18 +407,19 @@ pub const ESTIMATE_MAP: &[(&str, &str, &str)] = &[
 
 /// The archival value and range for an estimate's quantity: for a stock, the reconciled row at that
 /// date; for a span, the sum of the yearly flows where every year has one (the archival documents
-/// themselves), else the reconciled row printed for exactly that span (a printed total).
-pub fn archival_for(an: &Analysis, series: &str, when: &str) -> Option<(f64, f64, f64, String)> {
+/// themselves), else the reconciled row printed for exactly that span (a printed total). Also the
+/// sources and the flags of the reconciled rows it takes (each flag once, in order).
+pub fn archival_for(an: &Analysis, series: &str, when: &str) -> Option<(f64, f64, f64, String, Vec<String>)> {
     let p = Period::parse(when)?;
     let exact = |p: Period| {
         let r = an.reconciled.iter().find(|r| r.series == series && r.period == p && r.category.is_empty())?;
-        Some((r.value, r.low, r.high, r.sources.join(";")))
+        Some((r.value, r.low, r.high, r.sources.join(";"), r.flags.clone()))
     };
     if p.is_instant() {
         return exact(p);
     }
     let whole_years = p.start == crate::model::Date::jan1(p.start.y) && p.end == crate::model::Date::dec31(p.end.y);
-    let (mut v, mut lo, mut hi, mut src) = (0.0, 0.0, 0.0, vec![]);
+    let (mut v, mut lo, mut hi, mut src, mut flags) = (0.0, 0.0, 0.0, vec![], Vec::<String>::new());
     for y in p.start.y..=p.end.y {
         let Some(r) = an.reconciled.iter().find(|r| r.series == series && r.period == Period::year(y) && r.category.is_empty()).filter(|_| whole_years) else {
             return exact(p);
@@ -427,10 +428,15 @@ pub fn archival_for(an: &Analysis, series: &str, when: &str) -> Option<(f64, f64
         lo += r.low;
         hi += r.high;
         src.extend(r.sources.iter().cloned());
+        for f in &r.flags {
+            if !flags.contains(f) {
+                flags.push(f.clone());
+            }
+        }
     }
     src.sort();
     src.dedup();
-    Some((v, lo, hi, src.join(";")))
+    Some((v, lo, hi, src.join(";"), flags))
 }
 
 fn estimates_chart(an: &Analysis) -> Chart {
@@ -475,8 +481,10 @@ fn estimates_chart(an: &Analysis) -> Chart {
                 }
             }
             let p = os[0].period;
-            if let Some((v, l, h, s)) = &a {
-                arch.push(Pt { period: p, x: y, value: *v, low: *l, high: *h, single: false, gap_filled: false, sources: s.clone(), flags: format!("archival {arch_series} {when}") });
+            if let Some((v, l, h, s, f)) = &a {
+                // what the archival row stands for, then the flags of the reconciled rows it takes
+                let flags = std::iter::once(format!("archival {arch_series} {when}")).chain(f.iter().cloned()).collect::<Vec<_>>().join(";");
+                arch.push(Pt { period: p, x: y, value: *v, low: *l, high: *h, single: false, gap_filled: false, sources: s.clone(), flags });
             }
         }
     }

@@ -9,7 +9,8 @@ pub struct Args {
     /// Data folder [default: data]
     #[arg(long)]
     pub data: Option<PathBuf>,
-    #[arg(long)]
+    /// Output folder for the chart files
+    #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
     /// svg, png or all
     #[arg(long, default_value = "all")]

@@ -15,8 +15,8 @@ pub struct Args {
     /// Data folder for the central (top-down) camp totals
     #[arg(long)]
     pub data: Option<PathBuf>,
-    /// Output folder
-    #[arg(long)]
+    /// Output folder (required, except with --bench)
+    #[arg(long, value_name = "DIR", required_unless_present = "bench")]
     pub out: Option<PathBuf>,
     /// Time N runs (1 to 1000) of import + comparison and print the timing (writes nothing)
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1000))]
