@@ -227,16 +227,25 @@ fn estimates_chart_sets_estimates_against_the_archival_documents() {
     let mut rdr = csv::Reader::from_path(repo().join("data/clean/charts.csv")).unwrap();
     let h = rdr.headers().unwrap().clone();
     let col = |n: &str| h.iter().position(|x| x == n).unwrap();
-    let (cc, cl, cr, cv, cs) = (col("chart"), col("layer"), col("row"), col("value"), col("sources"));
+    let (cc, cl, cr, cv, cs, cf) = (col("chart"), col("layer"), col("row"), col("value"), col("sources"), col("flags"));
     let mut archival = std::collections::BTreeMap::new();
     let mut published = std::collections::BTreeMap::new();
+    let mut archival_flags = std::collections::BTreeMap::new();
     for r in rdr.records() {
         let r = r.unwrap();
         if &r[cc] == "estimates-vs-archives" {
             let to = if r[cl].starts_with("Archival") { &mut archival } else { &mut published };
             to.insert(r[cr].to_string(), (r[cv].to_string(), r[cs].to_string()));
+            if r[cl].starts_with("Archival") {
+                archival_flags.insert(r[cr].to_string(), r[cf].to_string());
+            }
         }
     }
+    // an archival row says what it stands for, then carries the flags of the reconciled rows it takes
+    // (custody on 1 January 1939: its sources disagree and its parts do not add up to it)
+    let f = &archival_flags["custody population late 1938: conquest1968-davies1997"];
+    assert!(f.starts_with("archival custody.population 1939-01-01;"), "{f}");
+    assert!(f.split(';').any(|x| x == "conflict") && f.split(';').any(|x| x == "identity-finding"), "{f}");
     // a printed range has no value between its ends (no midpoint nobody printed); a bound says so
     assert_eq!(published["executions 1937-38: grz1993"].0, "", "{published:?}");
     assert_eq!(published["arrests 1937-38: grz1993 (at most)"].0, "2500000.00", "{published:?}");
