@@ -173,48 +173,33 @@ fn register_claims_are_read_from_the_data_folder_and_checked() {
         "id,statement,source_id,location,name_patterns,date,comparison,value\nalpha-1939,Alpha held 1300,demo,p. 1,alpha;альфа,1939-01-01,equals,1300\nbeta-big,Beta held more than 5000,demo2,p. 2,beta,1940-01-01,more_than,5000\nnowhere,Zeta,demo,p. 3,zeta,1939-01-01,equals,1\n".as_bytes(),
     );
     let (csv, man) = fixture_register();
-    let o = Command::new(bin())
-        .current_dir(w.dir.path())
-        .args(["register", csv.to_str().unwrap(), "--manifest", man.to_str().unwrap(), "--data", "data", "--out", "o"])
-        .output()
-        .unwrap();
+    // run the register on the fixture; its exit status, stderr and claims report
+    let register = || {
+        let o = Command::new(bin())
+            .current_dir(w.dir.path())
+            .args(["register", csv.to_str().unwrap(), "--manifest", man.to_str().unwrap(), "--data", "data", "--out", "o"])
+            .output()
+            .unwrap();
+        (o.status.code(), stderr(&o), std::fs::read_to_string(w.path("o/register-claims.txt")).unwrap())
+    };
+    let status = |claims: &str, id: &str| claims.split("\n\n").find(|b| b.starts_with(id)).and_then(|b| b.lines().last()).unwrap_or("").to_string();
     // a claim the register contradicts fails the run (every output still written), as in `check`
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    assert!(stderr(&o).contains("1 register claim(s) failed without a documented reason"), "{}", stderr(&o));
-    let claims = std::fs::read_to_string(w.path("o/register-claims.txt")).unwrap();
-    let status = |id: &str| claims.split("\n\n").find(|b| b.starts_with(id)).and_then(|b| b.lines().last()).unwrap_or("").to_string();
-    assert_eq!(status("alpha-1939"), "  result: pass", "{claims}");
-    assert_eq!(status("beta-big"), "  result: fail", "{claims}");
+    let (code, err, claims) = register();
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("1 register claim(s) failed without a documented reason"), "{err}");
+    assert_eq!(status(&claims, "alpha-1939"), "  result: pass", "{claims}");
+    assert_eq!(status(&claims, "beta-big"), "  result: fail", "{claims}");
+    assert_eq!(status(&claims, "nowhere"), "  result: not-in-register", "{claims}");
+    assert!(claims.contains("claim: Alpha held 1300 (demo, p. 1)"), "{claims}");
     // with its reason recorded the same claim is documented, and the run succeeds
     w.write(
         "register-claims.csv",
         "id,statement,source_id,location,name_patterns,date,comparison,value,explanation\nalpha-1939,Alpha held 1300,demo,p. 1,alpha;альфа,1939-01-01,equals,1300,\nbeta-big,Beta held more than 5000,demo2,p. 2,beta,1940-01-01,more_than,5000,the register counts Beta's main camp only\n".as_bytes(),
     );
-    let o = Command::new(bin())
-        .current_dir(w.dir.path())
-        .args(["register", csv.to_str().unwrap(), "--manifest", man.to_str().unwrap(), "--data", "data", "--out", "o"])
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let claims = std::fs::read_to_string(w.path("o/register-claims.txt")).unwrap();
-    let status = |id: &str| claims.split("\n\n").find(|b| b.starts_with(id)).and_then(|b| b.lines().last()).unwrap_or("").to_string();
-    assert_eq!(status("beta-big"), "  result: documented", "{claims}");
+    let (code, err, claims) = register();
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(status(&claims, "beta-big"), "  result: documented", "{claims}");
     assert!(claims.contains("  documented: the register counts Beta's main camp only"), "{claims}");
-    // the first run's files are still there; back to the claims of the first run for what follows
-    w.write(
-        "register-claims.csv",
-        "id,statement,source_id,location,name_patterns,date,comparison,value\nalpha-1939,Alpha held 1300,demo,p. 1,alpha;альфа,1939-01-01,equals,1300\nbeta-big,Beta held more than 5000,demo2,p. 2,beta,1940-01-01,more_than,5000\nnowhere,Zeta,demo,p. 3,zeta,1939-01-01,equals,1\n".as_bytes(),
-    );
-    let o = Command::new(bin())
-        .current_dir(w.dir.path())
-        .args(["register", csv.to_str().unwrap(), "--manifest", man.to_str().unwrap(), "--data", "data", "--out", "o"])
-        .output()
-        .unwrap();
-    let claims = std::fs::read_to_string(w.path("o/register-claims.txt")).unwrap();
-    let status = |id: &str| claims.split("\n\n").find(|b| b.starts_with(id)).and_then(|b| b.lines().last()).unwrap_or("").to_string();
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    assert_eq!(status("nowhere"), "  result: not-in-register", "{claims}");
-    assert!(claims.contains("claim: Alpha held 1300 (demo, p. 1)"), "{claims}");
 
     // bad rows: every problem with its line and column, from validate as well as from register
     w.write(
