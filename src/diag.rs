@@ -121,12 +121,14 @@ pub fn read_toml<T: for<'de> serde::Deserialize<'de> + Default>(path: &std::path
             return (T::default(), String::new());
         }
     };
-    // a file that is there but empty is most likely truncated: an error, never silently no rules
-    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        diags.push(Diagnostic::error(rel, 1, 1, kind::EMPTY_FILE, "the file is empty (leave the file out to have no entries)"));
-        return (T::default(), String::new());
-    }
     let Some(text) = utf8_text(&bytes, rel, diags) else { return (T::default(), String::new()) };
+    // a file that is there but holds nothing besides comments is most likely truncated (every file
+    // opens with a block of comments): an error, never silently no rules
+    if text.lines().map(str::trim).all(|l| l.is_empty() || l.starts_with('#')) {
+        let what = if text.trim().is_empty() { "the file is empty" } else { "the file holds only comments" };
+        diags.push(Diagnostic::error(rel, 1, 1, kind::EMPTY_FILE, format!("{what} (leave the file out to have no entries)")));
+        return (T::default(), text);
+    }
     match toml::from_str::<T>(&text) {
         Ok(v) => (v, text),
         Err(e) => {

@@ -717,8 +717,11 @@ pub fn load_claims(data: &Path) -> Result<Vec<RegisterClaim>> {
     if !path.exists() {
         return Ok(vec![]);
     }
-    let rel = path.display().to_string();
+    let rel = crate::ingest::rel_path(data, &path);
     let bytes = std::fs::read(&path).map_err(|e| Error::io("read", &path, e))?;
+    if bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes).iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(Error::Invalid(vec![Diagnostic::error(&rel, 1, 1, kind::EMPTY_FILE, "the file is empty (leave the file out to have no register claims)")]));
+    }
     let mut rdr = csv::ReaderBuilder::new().has_headers(true).from_reader(bytes.as_slice());
     let want = ["id", "statement", "source_id", "location", "name_patterns", "date", "comparison", "value"];
     let header: Vec<String> = rdr

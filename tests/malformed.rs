@@ -29,6 +29,8 @@ const CASES: &[Case] = &[
     Case { name: "empty file", file: "tables/demo/deaths.csv", content: b"", kind: "empty-file", at: "data/tables/demo/deaths.csv:1:1" },
     Case { name: "empty reconciliation rules", file: "reconcile.toml", content: b"\n  \n", kind: "empty-file", at: "data/reconcile.toml:1:1" },
     Case { name: "empty uncertainty rules", file: "uncertainty.toml", content: b"", kind: "empty-file", at: "data/uncertainty.toml:1:1" },
+    Case { name: "coverage targets that are only comments", file: "coverage.toml", content: b"# coverage targets\n\n# [[target]] left out\n", kind: "empty-file", at: "data/coverage.toml:1:1" },
+    Case { name: "empty register claims", file: "register-claims.csv", content: b"\n", kind: "empty-file", at: "data/register-claims.csv:1:1" },
     Case { name: "manifest syntax", file: "tables/demo/deaths.toml", content: b"title = \"x\"\nunit = \"persons\"\nkeys = [\"year\"\n", kind: "manifest-error", at: "data/tables/demo/deaths.toml:4" },
     Case { name: "manifest unknown field", file: "tables/demo/deaths.toml", content: b"title = \"x\"\nunit = \"persons\"\nkeys = [\"year\"]\nmissng = [\"-\"]\n", kind: "manifest-error", at: "data/tables/demo/deaths.toml:4" },
     Case { name: "manifest names a column the table lacks", file: "tables/demo/gender.toml", content: b"title = \"g\"\nunit = \"percent\"\nkeys = [\"gender\"]\n\n[[columns]]\nname = \"1940\"\nseries = \"camps.share_by_gender\"\nperiod = \"1940-01-01\"\n", kind: "manifest-error", at: "data/tables/demo/gender.toml:6" },

@@ -108,7 +108,8 @@ pub fn run(a: &Args) -> Result<i32> {
     // as in `check`: a claim the register contradicts fails the run unless its reason is recorded
     let failed = checks.iter().filter(|c| c.status == "fail").count();
     if failed > 0 {
-        return Err(Error::Failed(format!("{failed} register claim(s) failed without a documented reason (data/register-claims.csv, column explanation)")));
+        let file = crate::ingest::rel_path(&data, &data.join("register-claims.csv"));
+        return Err(Error::Failed(format!("{failed} register claim(s) failed without a documented reason ({file}, column explanation)")));
     }
     Ok(0)
 }
