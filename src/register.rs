@@ -718,19 +718,17 @@ pub fn load_claims(data: &Path) -> Result<Vec<RegisterClaim>> {
         return Ok(vec![]);
     }
     let rel = crate::ingest::rel_path(data, &path);
-    let bytes = std::fs::read(&path).map_err(|e| Error::io("read", &path, e))?;
-    if bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes).iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(Error::Invalid(vec![Diagnostic::error(&rel, 1, 1, kind::EMPTY_FILE, "the file is empty (leave the file out to have no register claims)")]));
-    }
-    let mut rdr = csv::ReaderBuilder::new().has_headers(true).from_reader(bytes.as_slice());
+    // read as every file of the data folder is: an empty file or one that is not UTF-8 is an error
+    let mut diags = vec![];
+    let Some(text) = crate::ingest::read_text(&path, &rel, &mut diags) else { return Err(Error::Invalid(diags)) };
+    let mut rdr = csv::ReaderBuilder::new().has_headers(true).from_reader(text.as_bytes());
     let want = ["id", "statement", "source_id", "location", "name_patterns", "date", "comparison", "value"];
     let header: Vec<String> = rdr
         .headers()
         .map_err(|e| Error::Invalid(vec![Diagnostic::error(&rel, 1, 1, kind::CSV_ERROR, e.to_string())]))?
         .iter()
-        .map(|h| h.trim_start_matches('\u{feff}').to_string())
+        .map(str::to_string)
         .collect();
-    let mut diags = vec![];
     let mut ix = vec![0usize; want.len()];
     for (k, w) in want.iter().enumerate() {
         match header.iter().position(|h| h == w) {
