@@ -152,6 +152,19 @@ pub fn identities(obs: &[Observation], rec: &[Reconciled], derived: &[Reconciled
     f
 }
 
+/// A non-negative figure with thousands grouped and between `min` and `max` decimals: `max`
+/// decimals, then trailing zeros dropped down to `min` (3201.500 to 1 decimal at least: 3,201.5).
+fn grouped(v: f64, min: usize, max: usize) -> String {
+    let s = fmt_num(v, max);
+    let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
+    let mut frac = frac.to_string();
+    while frac.len() > min && frac.ends_with('0') {
+        frac.pop();
+    }
+    let int = fmt_thousands(int.parse::<f64>().unwrap_or(0.0));
+    if frac.is_empty() { int } else { format!("{int}.{frac}") }
+}
+
 /// A range bound as text: unbounded, or the figure to the expected value's decimals.
 fn fmt_bound(v: f64, decimals: usize) -> String {
     if v.is_infinite() {
@@ -290,8 +303,9 @@ pub fn render_evaluation(ev: &Evaluation) -> String {
             Verdict::InRange => "not equal, but inside the range the data allows".to_string(),
             Verdict::Outside => "outside the range the data allows".to_string(),
         };
-        // the difference to two more decimals than the expected figure, unless both are whole
-        let d = if (diff - diff.round()).abs() < 1e-9 { fmt_thousands(diff.abs()) } else { fmt_num(diff.abs(), dec + 2) };
+        // the difference to up to two more decimals than the expected figure (trailing zeros beyond
+        // the expected figure's own decimals dropped), thousands grouped, unless both are whole
+        let d = if (diff - diff.round()).abs() < 1e-9 { fmt_thousands(diff.abs()) } else { grouped(diff.abs(), dec, dec + 2) };
         let how = if diff == 0.0 { "the computed value is the same".to_string() } else { format!("computed differs by {sign}{d}{pct}") };
         s.push_str(&format!("expected {}: {how}; {verdict}\n", num(e.value, dec)));
     }
@@ -331,4 +345,15 @@ pub fn evaluation_json(ev: &Evaluation) -> serde_json::Value {
         "expression": ev.expression, "status": "evaluated", "value": r6(ev.iv.value), "low": bound(ev.iv.low), "high": bound(ev.iv.high),
         "terms": terms, "expected": expected, "registry": registry,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn differences_are_grouped_and_trimmed() {
+        assert_eq!(super::grouped(3201.5, 1, 3), "3,201.5");
+        assert_eq!(super::grouped(0.034, 1, 3), "0.034");
+        assert_eq!(super::grouped(1234567.25, 0, 2), "1,234,567.25");
+        assert_eq!(super::grouped(2.0, 1, 3), "2.0");
+    }
 }

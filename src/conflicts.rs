@@ -114,11 +114,12 @@ fn source_lines<'a>(rules: &Rules, obs: impl IntoIterator<Item = &'a Observation
     out
 }
 
-pub fn render_text(rules: &Rules, ds: &[Disagreement]) -> String {
+/// The text report; `rules_file` is the path of the reconciliation rules as the terminal shows it.
+pub fn render_text(rules: &Rules, ds: &[Disagreement], rules_file: &str) -> String {
     let conflicts: Vec<&Disagreement> = ds.iter().filter(|d| d.row.flags.iter().any(|f| f == "conflict")).collect();
     let within = conflicts.iter().filter(|d| !rules.documents_disagree(&d.entries.iter().map(|e| e.obs).collect::<Vec<_>>())).count();
     let mut out = format!(
-        "Disagreements between sources: {} conflict(s) beyond printed precision ({} between documents, {within} only between copies of one document), {} row(s) with a witness left out of reconciliation (data/reconcile.toml)\n",
+        "Disagreements between sources: {} conflict(s) beyond printed precision ({} between documents, {within} only between copies of one document), {} row(s) with a witness left out of reconciliation ({rules_file})\n",
         conflicts.len(),
         conflicts.len() - within,
         ds.iter().filter(|d| d.entries.iter().any(|e| e.excluded.is_some())).count()

@@ -55,7 +55,7 @@ pub fn load(data_dir: &Path, catalog: &Catalog, diags: &mut Vec<Diagnostic>) -> 
         let line = nth_table_line(&text, "target", i);
         let mut bad = |msg: String| diags.push(Diagnostic::error(&rel, line, 1, kind::CONFIG_ERROR, msg));
         if !catalog.series_known(&t.series) {
-            bad(format!("coverage target: unknown series '{}'", t.series));
+            diags.push(Diagnostic::error(&rel, line, 1, kind::UNKNOWN_SERIES, format!("coverage target: unknown series '{}'", t.series)));
         } else if t.period(t.from).is_none() {
             bad(format!("coverage target {}: dated must be \"1 January\", \"31 December\" or \"year\", not '{}'", t.series, t.dated));
         } else if t.from > t.to {
@@ -128,8 +128,9 @@ fn ranges(years: &[i32]) -> String {
 }
 
 /// For people: per target, the years with two or more documents, with one, with none.
-pub fn render_text(targets: &[Target], rows: &[Row]) -> String {
-    let mut out = String::from("Independent documents per year (witnesses of one document count once; targets in data/coverage.toml)\n");
+/// The text report; `targets_file` is the path of the targets file as the terminal shows it.
+pub fn render_text(targets: &[Target], rows: &[Row], targets_file: &str) -> String {
+    let mut out = format!("Independent documents per year (witnesses of one document count once; targets in {targets_file})\n");
     for t in targets {
         let mine: Vec<&Row> = rows.iter().filter(|r| r.series == t.series && r.dated == t.dated).collect();
         let pick = |f: &dyn Fn(usize) -> bool| -> Vec<i32> { mine.iter().filter(|r| f(r.documents.len())).map(|r| r.year).collect() };

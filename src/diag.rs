@@ -84,6 +84,51 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// Where the data folder the command reads lies, for the terminal: diagnostics store a data file's
+/// path from the data folder's name on (`data/claims.csv`), which exports keep so that they do not
+/// depend on where the folder is; on the terminal, the path is shown as the user can open it from the
+/// current folder (`/tmp/x/data/claims.csv` for `--data /tmp/x/data`).
+static DATA_FOLDER: std::sync::OnceLock<(std::path::PathBuf, String)> = std::sync::OnceLock::new();
+
+/// Record the data folder the command reads (the first call counts; later calls are ignored).
+pub fn set_data_folder(dir: &std::path::Path) {
+    let (Some(name), Some(parent)) = (dir.file_name(), dir.parent()) else { return };
+    if !parent.as_os_str().is_empty() {
+        let _ = DATA_FOLDER.set((parent.to_path_buf(), name.to_string_lossy().into_owned()));
+    }
+}
+
+/// A stored path as the terminal shows it: a path inside the data folder (it starts with the data
+/// folder's name and exists there) is joined to the folder's location; any other path is as stored.
+pub fn shown(file: &str) -> String {
+    match DATA_FOLDER.get() {
+        Some((parent, name)) if file.starts_with(&format!("{name}/")) && parent.join(file).exists() => {
+            parent.join(file).to_string_lossy().replace('\\', "/")
+        }
+        _ => file.to_string(),
+    }
+}
+
+/// A file of the data folder (`coverage.toml`), as the terminal shows it, whether or not it exists.
+pub fn shown_path(data_dir: &std::path::Path, file: &str) -> String {
+    let p = data_dir.join(file);
+    match DATA_FOLDER.get() {
+        Some(_) => p.to_string_lossy().replace('\\', "/"),
+        None => crate::ingest::rel_path(data_dir, &p),
+    }
+}
+
+impl Diagnostic {
+    /// The one-line report as the terminal prints it (the path as `shown` gives it).
+    pub fn shown(&self) -> String {
+        let sev = match self.severity {
+            Severity::Error => "error",
+            Severity::Finding => "finding",
+        };
+        format!("{}:{}:{}: {}[{}]: {}", shown(&self.file), self.line, self.column, sev, self.kind, self.message)
+    }
+}
+
 /// Line and column (1-based) of a byte offset in a text.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());

@@ -259,7 +259,7 @@ pub fn claims_table(results: &[ClaimResult]) -> Table {
                 Cell::Str(r.source_id.clone()),
                 Cell::Str(r.location.clone()),
                 // figures as numbers, with their printed decimals (a spreadsheet or a loader reads
-                // them as numbers; `check --format json` keeps its text)
+                // them as numbers; `check --format json` prints these same rows)
                 Cell::Num(crate::model::parse_figure(&r.expected)),
                 Cell::Num(crate::model::parse_figure(&r.computed)),
                 Cell::Str(r.tolerance.clone()),

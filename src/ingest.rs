@@ -188,6 +188,10 @@ pub struct Catalog {
     pub sources: BTreeMap<String, Source>,
     pub series: BTreeMap<String, SeriesDef>,
     pub tables: Vec<RawTable>,
+    /// `sources.csv` (`series.csv`) could not be read at all (not UTF-8, empty, no header...): every
+    /// source id (series name) elsewhere would be unknown, so those follow-on errors are held back.
+    pub sources_unread: bool,
+    pub series_unread: bool,
 }
 
 impl Catalog {
@@ -389,7 +393,10 @@ pub fn load(data_dir: &Path, diags: &mut Vec<Diagnostic>) -> Catalog {
     let sp = data_dir.join("sources.csv");
     let srel = rel_path(data_dir, &sp);
     let cols = ["source_id", "citation", "year", "kind", "archival_ref", "copy_read", "notes"];
-    for (line, m) in read_keyed_csv(&sp, &srel, &cols, diags) {
+    let before = diags.len();
+    let rows = read_keyed_csv(&sp, &srel, &cols, diags);
+    cat.sources_unread = rows.is_empty() && diags[before..].iter().any(|d| d.is_error() && d.file == srel);
+    for (line, m) in rows {
         let g = |k: &str| m.get(k).cloned().unwrap_or_default();
         let id = g("source_id");
         if id.is_empty() || !id.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-' || c == b'_') {
@@ -420,7 +427,10 @@ pub fn load(data_dir: &Path, diags: &mut Vec<Diagnostic>) -> Catalog {
     // Series vocabulary.
     let vp = data_dir.join("series.csv");
     let vrel = rel_path(data_dir, &vp);
-    for (line, m) in read_keyed_csv(&vp, &vrel, &["series", "unit", "kind", "description"], diags) {
+    let before = diags.len();
+    let rows = read_keyed_csv(&vp, &vrel, &["series", "unit", "kind", "description"], diags);
+    cat.series_unread = rows.is_empty() && diags[before..].iter().any(|d| d.is_error() && d.file == vrel);
+    for (line, m) in rows {
         let name = m["series"].clone();
         if !valid_series_name(&name) {
             diags.push(Diagnostic::error(&vrel, line, 1, kind::UNKNOWN_SERIES, format!("'{name}' is not of the form institution.measure")));

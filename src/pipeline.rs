@@ -70,8 +70,26 @@ pub fn missing_optional(data_dir: &Path) -> Vec<String> {
     OPTIONAL_FILES
         .iter()
         .filter(|(f, _)| !data_dir.join(f).exists())
-        .map(|(f, what)| format!("note: {} is not there: {what}", crate::ingest::rel_path(data_dir, &data_dir.join(f))))
+        .map(|(f, what)| format!("note: {} is not there: {what}", crate::diag::shown_path(data_dir, f)))
         .collect()
+}
+
+/// Sort and de-duplicate the diagnostics of a whole run (tables and configuration files). A
+/// `sources.csv` or `series.csv` that could not be read at all makes every id elsewhere unknown:
+/// its own error is kept, with one finding for what could not be checked, not hundreds of follow-ons.
+pub fn settle(data_dir: &Path, catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
+    use crate::diag::kind::{UNKNOWN_SERIES, UNKNOWN_SOURCE};
+    for (unread, k, file, what) in [(catalog.sources_unread, UNKNOWN_SOURCE, "sources.csv", "source id"), (catalog.series_unread, UNKNOWN_SERIES, "series.csv", "series name")] {
+        let n = diags.iter().filter(|d| d.kind == k).count();
+        if unread && n > 0 {
+            let rel = crate::ingest::rel_path(data_dir, &data_dir.join(file));
+            diags.retain(|d| d.kind != k);
+            diags.push(Diagnostic::finding(&rel, 1, 1, k, format!("{n} {what}(s) used elsewhere could not be checked: {file} could not be read (see its error)")));
+        }
+    }
+    diags.sort();
+    // a claim that names a series twice must not say so twice
+    diags.dedup();
 }
 
 /// Load and insist the data is valid.
@@ -88,11 +106,11 @@ pub fn report(diags: &[Diagnostic], show_findings: bool) {
     use std::io::Write;
     let mut err = std::io::stderr().lock();
     for d in diags.iter().filter(|d| d.is_error()) {
-        let _ = writeln!(err, "{d}");
+        let _ = writeln!(err, "{}", d.shown());
     }
     if show_findings {
         for d in diags.iter().filter(|d| !d.is_error()) {
-            let _ = writeln!(err, "{d}");
+            let _ = writeln!(err, "{}", d.shown());
         }
     }
 }
@@ -148,8 +166,7 @@ pub fn analyse(data_dir: &Path) -> Result<Analysis> {
     let mut diags = Vec::new();
     let Config { rules, uncertainty: unc, claims, coverage } = load_config(data_dir, &loaded.catalog, &loaded.observations, !loaded.has_errors(), &mut diags);
     loaded.diagnostics.extend(diags);
-    loaded.diagnostics.sort();
-    loaded.diagnostics.dedup();
+    settle(data_dir, &loaded.catalog, &mut loaded.diagnostics);
     if loaded.has_errors() {
         return Err(Error::Invalid(loaded.diagnostics));
     }

@@ -648,7 +648,9 @@ fn validate_long(cat: &Catalog, t: &RawTable, diags: &mut Vec<Diagnostic>) -> Ty
                 match parse_figure(&raw) {
                     Some(v) => {
                         let change = cat.series.get(&series).map(|d| d.kind == "change").unwrap_or(false);
-                        if let (Some(u), false) = (unit, change) {
+                        // an unknown series is already an error: its kind (a change may be negative) is not known
+                        let known = cat.series_known(&series);
+                        if let (Some(u), false, true) = (unit, change, known) {
                             if let Some((k, msg)) = range_problem(v.0, u) {
                                 diags.push(Diagnostic::error(&t.csv_file, r.line, ix(4) + 1, k, msg));
                             }

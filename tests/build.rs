@@ -219,8 +219,11 @@ fn outputs_of_an_earlier_run_do_not_outlive_it() {
     // and says so
     assert!(stderr(&o).contains("file(s) of an earlier run from") && stderr(&o).contains("observations.json"), "{}", stderr(&o));
     w.write("coverage.toml", b"[[target]]\nseries = \"camps.population\"\ndated = \"1 January\"\nfrom = 1938\nto = 1940\n");
-    assert_eq!(w.run(&["build", "--out", "o"]).status.code(), Some(0));
+    let o = w.run(&["build", "--out", "o"]);
+    assert_eq!(o.status.code(), Some(0));
     assert!(w.path("o/charts/coverage.svg").is_file());
+    // build says where it wrote
+    assert!(stderr(&o).lines().any(|l| l.starts_with("wrote ") && l.contains(" chart file(s) to o/charts and ") && l.ends_with(" dataset file(s) to o/data/clean")), "{}", stderr(&o));
     std::fs::write(w.path("o/charts/register-vs-central.svg"), b"<svg/>").unwrap();
     std::fs::remove_file(w.data().join("coverage.toml")).unwrap();
     assert_eq!(w.run(&["build", "--out", "o"]).status.code(), Some(0));
@@ -277,7 +280,11 @@ fn help_and_usage_errors() {
         assert_eq!(w.run(&["coverage", "camps.population"]).status.code(), Some(0));
         let o = w.run(&["coverage", "camps.population", "camps.nosuch"]);
         assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-        assert!(stderr(&o).contains("no coverage target for camps.nosuch"), "{}", stderr(&o));
+        assert!(stderr(&o).contains("unknown series 'camps.nosuch'"), "{}", stderr(&o));
+        // a series without a target names the targets there are
+        let o = w.run(&["coverage", "camps.population", "camps.deaths"]);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(stderr(&o).contains("no coverage target for camps.deaths in data/coverage.toml (targets: camps.population)"), "{}", stderr(&o));
         assert_eq!(w.run(&["bench", "--runs", "0"]).status.code(), Some(2));
     }
     let w = Work::new();
@@ -375,8 +382,15 @@ fn estimates_of_different_authors_are_never_merged_into_one_value() {
 #[test]
 fn coverage_counts_documents_per_year_and_rejects_bad_targets() {
     let w = Work::new();
-    // no targets: a usage error, not a panic
-    assert_eq!(w.run(&["coverage"]).status.code(), Some(2));
+    // no targets file (it may be left out): nothing to count, a note, exit 0; csv is the header only
+    let o = w.run(&["coverage", "--format", "csv"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("coverage.toml is not there or holds no targets"), "{}", stderr(&o));
+    assert_eq!(stdout(&o).lines().count(), 1, "{}", stdout(&o));
+    // a name that is no series at all is a usage error with a hint
+    let o = w.run(&["coverage", "camps.populaton"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("unknown series 'camps.populaton' (did you mean camps.population?)"), "{}", stderr(&o));
     w.write("coverage.toml", b"[[target]]\nseries = \"camps.population\"\ndated = \"1 January\"\nfrom = 1937\nto = 1940\n");
     let o = w.run(&["coverage"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -416,7 +430,7 @@ fn coverage_counts_documents_per_year_and_rejects_bad_targets() {
     w.write("coverage.toml", b"[[target]]\nseries = \"camps.population\"\ndated = \"1 January\"\nfrom = 1937\nto = 1940\n\n[[target]]\nseries = \"no.such\"\ndated = \"year\"\nfrom = 1930\nto = 1931\n");
     let o = w.run(&["validate"]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("data/coverage.toml:7:1: error[config-error]: coverage target: unknown series 'no.such'"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("data/coverage.toml:7:1: error[unknown-series]: coverage target: unknown series 'no.such'"), "{}", stderr(&o));
     assert_eq!(w.run(&["coverage"]).status.code(), Some(1));
     std::fs::remove_file(w.data().join("coverage.toml")).unwrap();
     let o = w.run(&["plot", "coverage", "--out", "q"]);

@@ -19,10 +19,22 @@ fn check_evaluates_claims_with_statuses() {
     assert_eq!(status("increase-1939"), "pass");
     assert_eq!(status("wrong"), "fail");
     let c = v["claims"].as_array().unwrap().iter().find(|c| c["id"] == "wrong").unwrap();
-    assert_eq!(c["computed"], "95");
-    for k in ["id", "statement", "source_id", "location", "expected", "computed", "tolerance", "status"] {
-        assert!(c.get(k).is_some(), "{k}");
-    }
+    // the rows of the claims export: figures as numbers, null where not evaluable
+    assert_eq!(c["computed"], 95);
+    assert_eq!(c["expected"], 100);
+    let keys: Vec<&str> = c.as_object().unwrap().keys().map(|k| k.as_str()).collect();
+    let mut want = vec!["id", "statement", "source_id", "location", "expected", "computed", "tolerance", "status"];
+    want.sort();
+    assert_eq!(keys, want);
+    let m = v["claims"].as_array().unwrap().iter().find(|c| c["id"] == "missing").unwrap();
+    assert!(m["computed"].is_null(), "{m}");
+    // the same rows as the build's claims.json
+    let o = w.run(&["build", "--out", "out"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let exported: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(w.path("out/data/clean/claims.json")).unwrap()).unwrap();
+    assert_eq!(v["claims"], exported);
+    let findings: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(w.path("out/data/clean/findings.json")).unwrap()).unwrap();
+    assert_eq!(v["findings"], findings);
 }
 
 #[test]

@@ -314,10 +314,48 @@ fn diagnostics_name_files_from_the_data_folder_given() {
     let o = w.run(&["validate", "--data", "mydata"]);
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
-    for want in ["mydata/reconcile.toml:1:1: error[config-error]: default_method 'mean': it is not median", "mydata/claims.csv:2:3: error[unknown-source]", "mydata/coverage.toml:1:1: error[config-error]", "mydata/tables/demo/deaths.csv:2:2: error[not-a-number]"] {
+    for want in ["mydata/reconcile.toml:1:1: error[config-error]: default_method 'mean': it is not median", "mydata/claims.csv:2:3: error[unknown-source]", "mydata/coverage.toml:1:1: error[unknown-series]", "mydata/tables/demo/deaths.csv:2:2: error[not-a-number]"] {
         assert!(err.lines().any(|l| l.starts_with(want)), "{want}:\n{err}");
     }
     assert!(!err.lines().any(|l| l.starts_with("data/")), "{err}");
+    // from another folder, with the data folder given by a longer path, every path printed opens
+    // from there: the folder's path as given, not only its name
+    let o = std::process::Command::new(bin()).current_dir(w.path("mydata/tables")).args(["validate", "--data", "../../mydata"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    for want in ["../../mydata/reconcile.toml:1:1: error[config-error]", "../../mydata/tables/demo/deaths.csv:2:2: error[not-a-number]", "note: ../../mydata/register-claims.csv is not there"] {
+        assert!(err.lines().any(|l| l.starts_with(want)), "{want}:\n{err}");
+    }
+    // the exported findings keep paths from the data folder's name on, wherever it lies
+    std::fs::write(w.path("mydata/tables/demo/deaths.csv"), b"year,deaths\n1938,100\n1939,50\nTotal,100\n").unwrap();
+    std::fs::write(w.path("mydata/reconcile.toml"), b"# no rules\ndefault_method = \"median\"\n").unwrap();
+    std::fs::write(w.path("mydata/claims.csv"), b"id,statement,source_id,location,expression,expected,tolerance,explanation\n").unwrap();
+    std::fs::remove_file(w.path("mydata/coverage.toml")).unwrap();
+    let o = std::process::Command::new(bin()).current_dir(w.path("mydata/tables")).args(["export", "--data", "../../mydata", "--out", "../../out"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let f = std::fs::read_to_string(w.path("out/findings.csv")).unwrap();
+    assert!(f.contains(",mydata/tables/demo/deaths.csv:"), "{f}");
+    assert!(!f.contains("../"), "{f}");
+}
+
+/// A sources.csv (series.csv) that cannot be read at all is one error, not one per source id (series
+/// name) used elsewhere: the follow-on errors are held back, and one finding says how many.
+#[test]
+fn an_unreadable_sources_or_series_file_is_one_error() {
+    for (file, from, to, what) in [("sources.csv", &b"demo"[..], &b"d\xe9mo"[..], "source id(s)"), ("series.csv", b"persons", b"pers\xf6ns", "series name(s)")] {
+        let w = Work::new();
+        let mut b = std::fs::read(w.data().join(file)).unwrap();
+        let at = b.windows(from.len()).position(|x| x == from).unwrap();
+        b.splice(at..at + from.len(), to.iter().copied());
+        w.write(file, &b);
+        let o = w.run(&["validate"]);
+        assert_eq!(o.status.code(), Some(1));
+        let err = stderr(&o);
+        let errors: Vec<&str> = err.lines().filter(|l| l.contains(": error[")).collect();
+        assert_eq!(errors.len(), 1, "{file}:\n{err}");
+        assert!(errors[0].contains("error[invalid-utf8]"), "{err}");
+        assert!(err.lines().any(|l| l.contains("finding[unknown-") && l.contains(what) && l.contains(&format!("{file} could not be read"))), "{err}");
+    }
 }
 
 /// A percent change below -100 is impossible: an error at its cell.

@@ -219,6 +219,18 @@ fn docs_series_counts_are_current() {
     assert!(doc.contains(&format!("month, year or span ({spans} figures")), "stocks over a span: {spans}");
 }
 
+/// The README's benchmark paragraph names the number of derived values the Monte Carlo draws for:
+/// it is the number of `monte-carlo:*` rows of the committed reconciled export.
+#[test]
+fn readme_counts_the_derived_values() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let mut rdr = csv::Reader::from_path(repo().join("data/clean/reconciled.csv")).unwrap();
+    let m = rdr.headers().unwrap().iter().position(|x| x == "method").unwrap();
+    let n = rdr.records().map(|r| r.unwrap()).filter(|r| r[m].starts_with("monte-carlo")).count();
+    assert!(n > 0);
+    assert!(readme.contains(&format!("for each of the {n} derived values")), "README: derived values {n}");
+}
+
 /// The estimates chart sets each estimate against the archival documents: yearly flows summed where
 /// every year has one (not a later restatement's printed total), a printed span total only where
 /// years are missing.

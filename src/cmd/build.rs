@@ -7,7 +7,7 @@ pub struct Args {
     /// Data folder [default: data]
     #[arg(long)]
     pub data: Option<PathBuf>,
-    /// Output root: charts go to <out>/charts, datasets to <out>/data/clean
+    /// Output root [default: the current folder]: charts go to <out>/charts, datasets to <out>/data/clean
     #[arg(long)]
     pub out: Option<PathBuf>,
 }
@@ -49,6 +49,7 @@ pub fn run(a: &Args) -> Result<i32> {
         charts.len(),
         files.len()
     );
+    eprintln!("wrote {} chart file(s) to {} and {} dataset file(s) to {}", charts.len(), out.join("charts").display(), files.len(), out.join("data").join("clean").display());
     for n in crate::pipeline::missing_optional(&super::data_dir(&a.data)) {
         eprintln!("{n}");
     }

@@ -18,8 +18,12 @@ pub fn run(a: &Args) -> Result<i32> {
     }
     let an = crate::pipeline::analyse(&super::data_dir(&a.data))?;
     if a.format == "json" {
-        let v = serde_json::json!({"claims": an.claims, "findings": an.findings});
-        crate::output::stdout(&(serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"))?;
+        // the rows of the claims and findings exports (data/clean/claims.json, findings.json), as the
+        // contract has it: figures as numbers (null when not evaluable), findings of both kinds
+        let claims = crate::export::json_bytes(&crate::export::claims_table(&an.claims));
+        let findings = crate::export::json_bytes(&crate::export::findings_table(&an.findings, &an.loaded.diagnostics));
+        let text = format!("{{\"claims\": {}, \"findings\": {}}}\n", String::from_utf8_lossy(&claims).trim_end(), String::from_utf8_lossy(&findings).trim_end());
+        crate::output::stdout(&text)?;
     } else {
         crate::output::stdout(&crate::check::render_text(&an.claims, &an.findings))?;
     }

@@ -16,5 +16,5 @@ pub fn run(a: &Args) -> Result<i32> {
         super::check_series(&an, s)?;
     }
     let ds = crate::conflicts::find(&an, &a.series);
-    a.report.format.print(|| crate::conflicts::render_text(&an.rules, &ds), || crate::conflicts::render_csv(&ds))
+    a.report.format.print(|| crate::conflicts::render_text(&an.rules, &ds, &crate::diag::shown_path(&super::data_dir(&a.report.data), "reconcile.toml")), || crate::conflicts::render_csv(&ds))
 }

@@ -11,19 +11,25 @@ pub struct Args {
 
 pub fn run(a: &Args) -> Result<i32> {
     let an = a.report.analyse()?;
-    // every series asked for must have a target: a typo beside a known name is not dropped silently
-    if let Some(s) = a.series.iter().find(|s| !an.coverage.is_empty() && !an.coverage.iter().any(|t| &t.series == *s)) {
-        return Err(Error::Usage(format!("no coverage target for {s} (targets: data/coverage.toml)")));
+    let file = crate::diag::shown_path(&super::data_dir(&a.report.data), "coverage.toml");
+    // every series asked for must be a series, and have a target: a typo is not dropped silently
+    for s in &a.series {
+        super::check_series(&an, s)?;
+        if !an.coverage.is_empty() && !an.coverage.iter().any(|t| &t.series == s) {
+            let mut have: Vec<&str> = vec![];
+            for t in &an.coverage {
+                if !have.contains(&t.series.as_str()) {
+                    have.push(&t.series);
+                }
+            }
+            return Err(Error::Usage(format!("no coverage target for {s} in {file} (targets: {})", have.join(", "))));
+        }
+    }
+    if an.coverage.is_empty() {
+        // the targets file may be left out (or hold none): nothing to count, said on stderr
+        eprintln!("note: {file} is not there or holds no targets: no coverage targets");
     }
     let targets: Vec<_> = an.coverage.iter().filter(|t| a.series.is_empty() || a.series.contains(&t.series)).cloned().collect();
-    if targets.is_empty() {
-        return Err(Error::Usage(if an.coverage.is_empty() {
-            let d = super::data_dir(&a.report.data);
-            format!("no coverage targets: {} is missing or empty", crate::ingest::rel_path(&d, &d.join("coverage.toml")))
-        } else {
-            format!("no coverage target for {}", a.series.join(", "))
-        }));
-    }
     let rows = crate::coverage::rows(&targets, &an);
-    a.report.format.print(|| crate::coverage::render_text(&targets, &rows), || crate::coverage::render_csv(&rows))
+    a.report.format.print(|| crate::coverage::render_text(&targets, &rows, &file), || crate::coverage::render_csv(&rows))
 }

@@ -27,8 +27,12 @@ pub fn check_series(an: &crate::pipeline::Analysis, name: &str) -> crate::error:
     Err(crate::error::Error::Usage(format!("unknown series '{name}'{hint}; the series are listed in docs/series.md and data/series.csv")))
 }
 
+/// The data folder a command reads (`--data`, default `data`); the terminal shows its files' paths
+/// from the current folder (`crate::diag::shown`).
 pub fn data_dir(d: &Option<PathBuf>) -> PathBuf {
-    d.clone().unwrap_or_else(|| PathBuf::from("data"))
+    let dir = d.clone().unwrap_or_else(|| PathBuf::from("data"));
+    crate::diag::set_data_folder(&dir);
+    dir
 }
 
 /// Hand-entered data is never written over: an output folder that is the data folder, or lies

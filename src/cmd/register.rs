@@ -12,7 +12,7 @@ pub struct Args {
     /// Register manifest (default: registers/camps-register.toml, else the built-in copy)
     #[arg(long)]
     pub manifest: Option<PathBuf>,
-    /// Data folder for the central (top-down) camp totals
+    /// Data folder for the central (top-down) camp totals [default: data]
     #[arg(long)]
     pub data: Option<PathBuf>,
     /// Output folder (required, except with --bench)

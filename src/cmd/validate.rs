@@ -18,9 +18,7 @@ pub fn run(a: &Args) -> Result<i32> {
     let mut extra = Vec::new();
     let _ = crate::pipeline::load_config(&dir, &l.catalog, &l.observations, !l.has_errors(), &mut extra);
     l.diagnostics.extend(extra);
-    l.diagnostics.sort();
-    // a claim that names a series twice must not say so twice
-    l.diagnostics.dedup();
+    crate::pipeline::settle(&dir, &l.catalog, &mut l.diagnostics);
     crate::pipeline::report(&l.diagnostics, !a.quiet);
     for n in crate::pipeline::missing_optional(&dir) {
         eprintln!("{n}");
