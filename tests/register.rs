@@ -159,6 +159,28 @@ fn shared_register_reads_493_camps_and_checks_the_grz_claims() {
     assert_eq!(status("grz1993-bamlag-1939"), "  result: documented");
     assert!(claims.contains("  documented: The register's BAMLAG row (id 16"), "{claims}");
     assert_eq!(status("grz1993-sevvostlag-1938"), "  result: pass");
+    // docs/registers.md shows the comparison for ten years and the result of each register claim:
+    // each row must be what this run computes
+    let doc = std::fs::read_to_string(repo().join("docs/registers.md")).unwrap();
+    let cmp = rows(&dir.path().join("register-comparison.csv"));
+    let thousands = |v: &str| crate::util::group_thousands(v.parse::<f64>().unwrap());
+    let mut shown = 0;
+    for r in &cmp {
+        let prefix = format!("| {} | {} | ", r["year"], thousands(&r["register_sum"]));
+        if let Some(line) = doc.lines().find(|l| l.starts_with(&prefix)) {
+            let f3 = |k: &str| format!("{:.3}", r[k].parse::<f64>().unwrap());
+            let want = format!("{prefix}{} | {} | {} ({}-{}) |", r["camps_reporting"], thousands(&r["top_down_value"]), f3("ratio"), f3("ratio_low"), f3("ratio_high"));
+            assert_eq!(line, want, "docs/registers.md, year {}", r["year"]);
+            shown += 1;
+        }
+    }
+    assert!(shown >= 10, "docs/registers.md: {shown} comparison rows found");
+    for block in claims.split("\n\n").filter(|b| b.starts_with("petrov-")) {
+        let id = block.lines().next().unwrap();
+        let result = block.lines().last().unwrap().trim_start_matches("  result: ");
+        let line = doc.lines().find(|l| l.starts_with(&format!("| `{id}` |"))).unwrap_or_else(|| panic!("docs/registers.md has no row for {id}"));
+        assert!(line.trim_end_matches(" |").rsplit(" | ").next().unwrap().starts_with(result), "docs/registers.md, {id}: {result}\n{line}");
+    }
     // the benchmark runs and says how long
     let o = Command::new(bin()).current_dir(repo()).args(["register", reg.to_str().unwrap(), "--bench", "2"]).output().unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
