@@ -161,6 +161,10 @@ fn grouped(v: f64, min: usize, max: usize) -> String {
     while frac.len() > min && frac.ends_with('0') {
         frac.pop();
     }
+    // a difference too small to show once trimmed keeps all its decimals ("0.00", not "0")
+    if int.bytes().all(|b| b == b'0') && frac.bytes().all(|b| b == b'0') {
+        frac = s.split_once('.').map(|(_, f)| f.to_string()).unwrap_or_default();
+    }
     let int = fmt_thousands(int.parse::<f64>().unwrap_or(0.0));
     if frac.is_empty() { int } else { format!("{int}.{frac}") }
 }
@@ -355,5 +359,8 @@ mod tests {
         assert_eq!(super::grouped(0.034, 1, 3), "0.034");
         assert_eq!(super::grouped(1234567.25, 0, 2), "1,234,567.25");
         assert_eq!(super::grouped(2.0, 1, 3), "2.0");
+        // too small to show once trimmed: all the decimals stay
+        assert_eq!(super::grouped(0.000013, 0, 2), "0.00");
+        assert_eq!(super::grouped(0.0004, 1, 3), "0.000");
     }
 }

@@ -85,37 +85,39 @@ impl fmt::Display for Diagnostic {
 }
 
 /// Where the data folder the command reads lies, for the terminal: diagnostics store a data file's
-/// path from the data folder's name on (`data/claims.csv`), which exports keep so that they do not
-/// depend on where the folder is; on the terminal, the path is shown as the user can open it from the
-/// current folder (`/tmp/x/data/claims.csv` for `--data /tmp/x/data`).
+/// path from the data folder's name on (`data/claims.csv`; `ingest::rel_path`), which exports keep so
+/// that they do not depend on where the folder is or how it was named on the command line; on the
+/// terminal, the path is shown as the user can open it from the current folder (`/tmp/x/data/claims.csv`
+/// for `--data /tmp/x/data`, `../claims.csv` for `--data ..`). Holds the folder as given and its name.
 static DATA_FOLDER: std::sync::OnceLock<(std::path::PathBuf, String)> = std::sync::OnceLock::new();
 
 /// Record the data folder the command reads (the first call counts; later calls are ignored).
 pub fn set_data_folder(dir: &std::path::Path) {
-    let (Some(name), Some(parent)) = (dir.file_name(), dir.parent()) else { return };
-    if !parent.as_os_str().is_empty() {
-        let _ = DATA_FOLDER.set((parent.to_path_buf(), name.to_string_lossy().into_owned()));
+    let _ = DATA_FOLDER.set((dir.to_path_buf(), crate::ingest::folder_name(dir)));
+}
+
+/// A stored path as the terminal shows it: a path of the data folder (it starts with the folder's
+/// name) is rewritten onto the folder as given; any other path is as stored. Diagnostics of files
+/// outside the data folder (a register and its manifest) are printed as stored (`Diagnostic`'s
+/// `Display`), never through this.
+pub fn shown(file: &str) -> String {
+    match DATA_FOLDER.get() {
+        Some((dir, name)) => match file.strip_prefix(name.as_str()) {
+            Some("") => slashes(dir),
+            Some(rest) if rest.starts_with('/') => slashes(&dir.join(&rest[1..])),
+            _ => file.to_string(),
+        },
+        None => file.to_string(),
     }
 }
 
-/// A stored path as the terminal shows it: a path inside the data folder (it starts with the data
-/// folder's name and exists there) is joined to the folder's location; any other path is as stored.
-pub fn shown(file: &str) -> String {
-    match DATA_FOLDER.get() {
-        Some((parent, name)) if file.starts_with(&format!("{name}/")) && parent.join(file).exists() => {
-            parent.join(file).to_string_lossy().replace('\\', "/")
-        }
-        _ => file.to_string(),
-    }
+fn slashes(p: &std::path::Path) -> String {
+    p.to_string_lossy().replace('\\', "/")
 }
 
 /// A file of the data folder (`coverage.toml`), as the terminal shows it, whether or not it exists.
 pub fn shown_path(data_dir: &std::path::Path, file: &str) -> String {
-    let p = data_dir.join(file);
-    match DATA_FOLDER.get() {
-        Some(_) => p.to_string_lossy().replace('\\', "/"),
-        None => crate::ingest::rel_path(data_dir, &p),
-    }
+    shown(&crate::ingest::rel_path(data_dir, &data_dir.join(file)))
 }
 
 impl Diagnostic {

@@ -352,10 +352,18 @@ fn unclosed_quote(text: &str) -> Option<(usize, usize)> {
 
 /// How a file of the data folder is named in diagnostics: the data folder's own name, then the
 /// path inside it (`data/tables/x/y.csv`, or `deep/reconcile.toml` for `--data deep`).
+/// The name is the folder's own, however it was given (`--data .` or `--data ..` name it too), so that
+/// exports are the same wherever the folder lies and whatever the current folder.
 pub fn rel_path(data_dir: &Path, p: &Path) -> String {
-    let shown = Path::new(data_dir.file_name().map(|s| s.to_os_string()).unwrap_or_default().as_os_str())
-        .join(p.strip_prefix(data_dir).unwrap_or(p));
+    let shown = Path::new(&folder_name(data_dir)).join(p.strip_prefix(data_dir).unwrap_or(p));
     shown.to_string_lossy().replace('\\', "/")
+}
+
+/// A folder's own name: its last component, or for a path that ends in `.` or `..` the last
+/// component of its absolute form (`data` for `--data .` run inside `data/`).
+pub fn folder_name(dir: &Path) -> String {
+    let named = |p: &Path| p.file_name().map(|s| s.to_string_lossy().into_owned()).filter(|_| !matches!(p.components().next_back(), Some(std::path::Component::CurDir | std::path::Component::ParentDir)));
+    named(dir).or_else(|| std::fs::canonicalize(dir).ok().and_then(|c| named(&c))).unwrap_or_default()
 }
 
 /// Read a small CSV with a fixed header into records of strings keyed by column name.

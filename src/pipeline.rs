@@ -79,17 +79,18 @@ pub fn missing_optional(data_dir: &Path) -> Vec<String> {
 /// its own error is kept, with one finding for what could not be checked, not hundreds of follow-ons.
 pub fn settle(data_dir: &Path, catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
     use crate::diag::kind::{UNKNOWN_SERIES, UNKNOWN_SOURCE};
+    diags.sort();
+    // a claim that names a series twice must not say so twice
+    diags.dedup();
     for (unread, k, file, what) in [(catalog.sources_unread, UNKNOWN_SOURCE, "sources.csv", "source id"), (catalog.series_unread, UNKNOWN_SERIES, "series.csv", "series name")] {
         let n = diags.iter().filter(|d| d.kind == k).count();
         if unread && n > 0 {
             let rel = crate::ingest::rel_path(data_dir, &data_dir.join(file));
             diags.retain(|d| d.kind != k);
-            diags.push(Diagnostic::finding(&rel, 1, 1, k, format!("{n} {what}(s) used elsewhere could not be checked: {file} could not be read (see its error)")));
+            diags.push(Diagnostic::finding(&rel, 1, 1, k, format!("{n} use(s) of a {what} (in tables, claims and rules) could not be checked: {file} could not be read (see its error)")));
+            diags.sort();
         }
     }
-    diags.sort();
-    // a claim that names a series twice must not say so twice
-    diags.dedup();
 }
 
 /// Load and insist the data is valid.

@@ -326,6 +326,16 @@ fn diagnostics_name_files_from_the_data_folder_given() {
     for want in ["../../mydata/reconcile.toml:1:1: error[config-error]", "../../mydata/tables/demo/deaths.csv:2:2: error[not-a-number]", "note: ../../mydata/register-claims.csv is not there"] {
         assert!(err.lines().any(|l| l.starts_with(want)), "{want}:\n{err}");
     }
+    // `--data ..` names the folder too, and a file that is missing is shown where it should be
+    let o = std::process::Command::new(bin()).current_dir(w.path("mydata/tables")).args(["validate", "--data", ".."]).output().unwrap();
+    let err = stderr(&o);
+    for want in ["../reconcile.toml:1:1: error[config-error]", "../tables/demo/deaths.csv:2:2: error[not-a-number]", "note: ../register-claims.csv is not there"] {
+        assert!(err.lines().any(|l| l.starts_with(want)), "{want}:\n{err}");
+    }
+    std::fs::rename(w.path("mydata/series.csv"), w.path("series.csv.away")).unwrap();
+    let o = std::process::Command::new(bin()).current_dir(w.path("mydata/tables")).args(["validate", "--data", "../../mydata"]).output().unwrap();
+    assert!(stderr(&o).lines().any(|l| l.starts_with("../../mydata/series.csv:1:1: error[missing-file]")), "{}", stderr(&o));
+    std::fs::rename(w.path("series.csv.away"), w.path("mydata/series.csv")).unwrap();
     // the exported findings keep paths from the data folder's name on, wherever it lies
     std::fs::write(w.path("mydata/tables/demo/deaths.csv"), b"year,deaths\n1938,100\n1939,50\nTotal,100\n").unwrap();
     std::fs::write(w.path("mydata/reconcile.toml"), b"# no rules\ndefault_method = \"median\"\n").unwrap();
@@ -336,13 +346,21 @@ fn diagnostics_name_files_from_the_data_folder_given() {
     let f = std::fs::read_to_string(w.path("out/findings.csv")).unwrap();
     assert!(f.contains(",mydata/tables/demo/deaths.csv:"), "{f}");
     assert!(!f.contains("../"), "{f}");
+    // the same bytes with the folder given as `.` from inside it, or by its absolute path
+    for (cwd, data, out) in [("mydata", ".", "../out2"), ("", w.path("mydata").to_str().unwrap(), "out3")] {
+        let o = std::process::Command::new(bin()).current_dir(w.path(cwd)).args(["export", "--data", data, "--out", out, "--format", "csv"]).output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let other = w.path(cwd).join(out);
+        assert_eq!(std::fs::read_to_string(other.join("findings.csv")).unwrap(), f, "--data {data}");
+        assert_eq!(std::fs::read(other.join("tables.csv")).unwrap(), std::fs::read(w.path("out/tables.csv")).unwrap(), "--data {data}");
+    }
 }
 
 /// A sources.csv (series.csv) that cannot be read at all is one error, not one per source id (series
 /// name) used elsewhere: the follow-on errors are held back, and one finding says how many.
 #[test]
 fn an_unreadable_sources_or_series_file_is_one_error() {
-    for (file, from, to, what) in [("sources.csv", &b"demo"[..], &b"d\xe9mo"[..], "source id(s)"), ("series.csv", b"persons", b"pers\xf6ns", "series name(s)")] {
+    for (file, from, to, what) in [("sources.csv", &b"demo"[..], &b"d\xe9mo"[..], "use(s) of a source id"), ("series.csv", b"persons", b"pers\xf6ns", "use(s) of a series name")] {
         let w = Work::new();
         let mut b = std::fs::read(w.data().join(file)).unwrap();
         let at = b.windows(from.len()).position(|x| x == from).unwrap();

@@ -24,7 +24,7 @@ pub fn check_series(an: &crate::pipeline::Analysis, name: &str) -> crate::error:
         return Ok(());
     }
     let hint = cat.nearest_series(name, crate::claims::DERIVED_SERIES).map(|s| format!(" (did you mean {s}?)")).unwrap_or_default();
-    Err(crate::error::Error::Usage(format!("unknown series '{name}'{hint}; the series are listed in docs/series.md and data/series.csv")))
+    Err(crate::error::Error::Usage(format!("unknown series '{name}'{hint}; the series are listed in docs/series.md and {}", crate::diag::shown_path(&cat.data_dir, "series.csv"))))
 }
 
 /// The data folder a command reads (`--data`, default `data`); the terminal shows its files' paths

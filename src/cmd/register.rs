@@ -78,7 +78,10 @@ pub fn run(a: &Args) -> Result<i32> {
     std::fs::create_dir_all(&out).map_err(|e| Error::io("create folder", &out, e))?;
     crate::output::write_atomic(&out.join("register-report.txt"), register::report_text(imp).as_bytes())?;
     if imp.has_errors() {
-        crate::pipeline::report(&imp.diagnostics, false);
+        // the register and its manifest lie outside the data folder: their paths print as typed
+        for d in imp.diagnostics.iter().filter(|d| d.is_error()) {
+            eprintln!("{d}");
+        }
         let n = imp.diagnostics.iter().filter(|d| d.is_error()).count();
         return Err(Error::Failed(format!("the register could not be read: {n} error(s); see {}", out.join("register-report.txt").display())));
     }
@@ -108,7 +111,7 @@ pub fn run(a: &Args) -> Result<i32> {
     // as in `check`: a claim the register contradicts fails the run unless its reason is recorded
     let failed = checks.iter().filter(|c| c.status == "fail").count();
     if failed > 0 {
-        let file = crate::ingest::rel_path(&data, &data.join("register-claims.csv"));
+        let file = crate::diag::shown_path(&data, "register-claims.csv");
         return Err(Error::Failed(format!("{failed} register claim(s) failed without a documented reason ({file}, column explanation)")));
     }
     Ok(0)
