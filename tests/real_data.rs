@@ -231,6 +231,20 @@ fn readme_counts_the_derived_values() {
     assert!(readme.contains(&format!("for each of the {n} derived values")), "README: derived values {n}");
 }
 
+/// Every disagreement in the bundled data has a recorded reason: a series rule, a witness group or an
+/// exclusion shows under each row of `gulagstats conflicts`, so that no conflict is left unexplained.
+#[test]
+fn every_conflict_in_the_bundled_data_has_a_recorded_reason() {
+    let o = Command::new(bin()).current_dir(repo()).args(["conflicts"]).output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let blocks: Vec<&str> = out.split("\n\n").skip(1).filter(|b| !b.trim().is_empty()).collect();
+    assert!(blocks.len() > 50, "{} blocks", blocks.len());
+    let reasons = ["rule for ", "witnesses of ", "excluded from reconciliation"];
+    let bare: Vec<&str> = blocks.iter().filter(|b| !b.lines().skip(1).any(|l| reasons.iter().any(|r| l.trim_start().starts_with(r)))).map(|b| b.lines().next().unwrap()).collect();
+    assert!(bare.is_empty(), "conflicts without a recorded reason:\n{}", bare.join("\n"));
+}
+
 /// The estimates chart sets each estimate against the archival documents: yearly flows summed where
 /// every year has one (not a later restatement's printed total), a printed span total only where
 /// years are missing.
