@@ -97,6 +97,16 @@ impl PeriodKind {
             _ => y,
         }
     }
+    /// The other reading of a stock's year, for a sensitivity comparison: for `jan1` the next
+    /// 1 January (the column read as the count at the year's end), for `dec31` the year's own
+    /// 1 January; none for flows over the year.
+    pub fn alt_top_down_year(&self, y: i32) -> Option<i32> {
+        match self {
+            PeriodKind::Jan1 => Some(y + 1),
+            PeriodKind::Dec31 => Some(y),
+            PeriodKind::Year => None,
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -602,6 +612,10 @@ pub struct Comparison {
     pub total: YearTotal,
     pub top_down_date: Date,
     pub top_down: Option<Reconciled>,
+    /// The central stock on the other reading of the year (`PeriodKind::alt_top_down_year`): many
+    /// register rows file a 1 January count under the year before (docs/registers.md).
+    pub alt_date: Option<Date>,
+    pub alt: Option<Reconciled>,
 }
 
 impl Comparison {
@@ -615,6 +629,10 @@ impl Comparison {
         let hi = if r.low > 0.0 { self.total.sum / r.low } else { f64::INFINITY };
         Some((self.total.sum / r.value, lo, hi))
     }
+    /// sum / the central value on the other reading of the year.
+    pub fn alt_ratio(&self) -> Option<f64> {
+        self.alt.as_ref().filter(|r| r.value > 0.0).map(|r| self.total.sum / r.value)
+    }
 }
 
 /// Set each year's bottom-up sum against the reconciled central `camps.population` (no category).
@@ -624,7 +642,9 @@ pub fn compare(imp: &Import, totals: &[YearTotal], reconciled: &[Reconciled]) ->
         .iter()
         .map(|t| {
             let d = Date::jan1(imp.period.top_down_year(t.year));
-            Comparison { total: t.clone(), top_down_date: d, top_down: central.get(&d).map(|r| (*r).clone()) }
+            let alt_date = imp.period.alt_top_down_year(t.year).map(Date::jan1);
+            let alt = alt_date.and_then(|a| central.get(&a)).map(|r| (*r).clone());
+            Comparison { total: t.clone(), top_down_date: d, top_down: central.get(&d).map(|r| (*r).clone()), alt_date, alt }
         })
         .collect()
 }
@@ -889,9 +909,12 @@ pub fn comparison_csv(cmp: &[Comparison]) -> Result<Vec<u8>> {
             None => Default::default(),
         };
         let (ra, rl, rh) = c.ratio().map(|(a, b, d)| (num(a, 4), num(b, 4), num(d, 4))).unwrap_or_default();
-        vec![c.total.year.to_string(), num(c.total.sum, 0), c.total.reporting.to_string(), c.top_down_date.to_string(), v, lo, hi, ra, rl, rh, src, flags]
+        let alt_date = c.alt_date.map(|d| d.to_string()).unwrap_or_default();
+        let alt_value = c.alt.as_ref().map(|r| num(r.value, 0)).unwrap_or_default();
+        let alt_ratio = c.alt_ratio().map(|x| num(x, 4)).unwrap_or_default();
+        vec![c.total.year.to_string(), num(c.total.sum, 0), c.total.reporting.to_string(), c.top_down_date.to_string(), v, lo, hi, ra, rl, rh, src, flags, alt_date, alt_value, alt_ratio]
     }).collect();
-    crate::output::csv_bytes(&["year", "register_sum", "camps_reporting", "top_down_date", "top_down_value", "top_down_low", "top_down_high", "ratio", "ratio_low", "ratio_high", "top_down_sources", "top_down_flags"], &rows)
+    crate::output::csv_bytes(&["year", "register_sum", "camps_reporting", "top_down_date", "top_down_value", "top_down_low", "top_down_high", "ratio", "ratio_low", "ratio_high", "top_down_sources", "top_down_flags", "alt_top_down_date", "alt_top_down_value", "alt_ratio"], &rows)
 }
 
 pub fn largest_csv(imp: &Import, totals: &[YearTotal], n: usize) -> Result<Vec<u8>> {

@@ -169,7 +169,8 @@ fn shared_register_reads_493_camps_and_checks_the_grz_claims() {
         let prefix = format!("| {} | {} | ", r["year"], thousands(&r["register_sum"]));
         if let Some(line) = doc.lines().find(|l| l.starts_with(&prefix)) {
             let f3 = |k: &str| format!("{:.3}", r[k].parse::<f64>().unwrap());
-            let want = format!("{prefix}{} | {} | {} ({}-{}) |", r["camps_reporting"], thousands(&r["top_down_value"]), f3("ratio"), f3("ratio_low"), f3("ratio_high"));
+            let alt = if r["alt_ratio"].is_empty() { "-".to_string() } else { f3("alt_ratio") };
+            let want = format!("{prefix}{} | {} | {} ({}-{}) | {alt} |", r["camps_reporting"], thousands(&r["top_down_value"]), f3("ratio"), f3("ratio_low"), f3("ratio_high"));
             assert_eq!(line, want, "docs/registers.md, year {}", r["year"]);
             shown += 1;
         }

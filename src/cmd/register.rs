@@ -98,11 +98,22 @@ pub fn run(a: &Args) -> Result<i32> {
     let mut s = format!("{}: {} rows, {} camps, {} yearly columns ({}-{}), {} figures read, {} blank cells\n", imp.file, imp.rows, imp.camps.len(), imp.year_columns.len(), imp.manifest.values.from, imp.manifest.values.to, imp.value_cells, imp.blank_cells);
     let kinds = imp.unread_by_kind();
     s.push_str(&format!("not read or problems ({} lines in register-report.txt): {}\n", imp.diagnostics.len(), kinds.iter().map(|(k, n)| format!("{k} {n}")).collect::<Vec<_>>().join(", ")));
-    s.push_str("year  register sum  camps  central camps.population (range)      ratio (range)\n");
+    // the other reading of a year (for 1 January stocks: the count at the year's end, set against the
+    // next 1 January), since many rows of a register may follow it (docs/registers.md)
+    let alt_head = match imp.period {
+        register::PeriodKind::Jan1 => "ratio, year read as its end",
+        register::PeriodKind::Dec31 => "ratio, year read as its start",
+        register::PeriodKind::Year => "",
+    };
+    s.push_str(format!("year  register sum  camps  central camps.population (range)      ratio (range)        {alt_head}").trim_end());
+    s.push('\n');
     for c in &r.cmp {
         let td = c.top_down.as_ref().map(|t| format!("{} ({}-{})", crate::model::fmt_thousands(t.value), crate::model::fmt_thousands(t.low), crate::model::fmt_thousands(t.high))).unwrap_or_else(|| "-".into());
         let ra = c.ratio().map(|(v, l, h)| format!("{v:.3} ({l:.3}-{h:.3})")).unwrap_or_else(|| "-".into());
-        s.push_str(&format!("{}  {:>11}  {:>5}  {:<38} {}\n", c.total.year, crate::model::fmt_thousands(c.total.sum), c.total.reporting, td, ra));
+        let alt = if alt_head.is_empty() { String::new() } else { c.alt_ratio().map(|x| format!("{x:.3}")).unwrap_or_else(|| "-".into()) };
+        let line = format!("{}  {:>11}  {:>5}  {:<38} {:<20} {}", c.total.year, crate::model::fmt_thousands(c.total.sum), c.total.reporting, td, ra, alt);
+        s.push_str(line.trim_end());
+        s.push('\n');
     }
     s.push('\n');
     s.push_str(&ctext);
