@@ -53,18 +53,18 @@ pub fn load(data_dir: &Path, catalog: &Catalog, diags: &mut Vec<Diagnostic>) -> 
     let mut ok = vec![];
     for (i, t) in file.target.into_iter().enumerate() {
         let line = nth_table_line(&text, "target", i);
-        let mut bad = |msg: String| diags.push(Diagnostic::error(&rel, line, 1, kind::CONFIG_ERROR, msg));
+        let mut bad = |k: &'static str, msg: String| diags.push(Diagnostic::error(&rel, line, 1, k, msg));
         if !catalog.series_known(&t.series) {
-            diags.push(Diagnostic::error(&rel, line, 1, kind::UNKNOWN_SERIES, format!("coverage target: unknown series '{}'", t.series)));
+            bad(kind::UNKNOWN_SERIES, format!("coverage target: unknown series '{}'", t.series));
         } else if t.period(t.from).is_none() {
-            bad(format!("coverage target {}: dated must be \"1 January\", \"31 December\" or \"year\", not '{}'", t.series, t.dated));
+            bad(kind::CONFIG_ERROR, format!("coverage target {}: dated must be \"1 January\", \"31 December\" or \"year\", not '{}'", t.series, t.dated));
         } else if t.from > t.to {
-            bad(format!("coverage target {}: from {} is after to {}", t.series, t.from, t.to));
+            bad(kind::CONFIG_ERROR, format!("coverage target {}: from {} is after to {}", t.series, t.from, t.to));
         } else if t.from < 1800 || t.to > 2100 {
-            bad(format!("coverage target {}: years {}-{} lie outside 1800-2100", t.series, t.from, t.to));
+            bad(kind::CONFIG_ERROR, format!("coverage target {}: years {}-{} lie outside 1800-2100", t.series, t.from, t.to));
         } else if catalog.series.get(&t.series).is_some_and(|d| (d.kind == "flow") != (t.dated == "year")) {
             let k = &catalog.series[&t.series].kind;
-            bad(format!("coverage target {}: a {k} is dated {}, but \"year\" is for flows and \"1 January\" or \"31 December\" for stocks", t.series, t.dated));
+            bad(kind::CONFIG_ERROR, format!("coverage target {}: a {k} is dated {}, but \"year\" is for flows and \"1 January\" or \"31 December\" for stocks", t.series, t.dated));
         } else {
             ok.push(t);
         }

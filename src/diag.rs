@@ -74,13 +74,20 @@ impl Diagnostic {
     }
 }
 
-impl fmt::Display for Diagnostic {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Diagnostic {
+    /// The one-line report with the file named as given: `file:line:column: severity[kind]: message`.
+    fn line_with(&self, file: &str) -> String {
         let sev = match self.severity {
             Severity::Error => "error",
             Severity::Finding => "finding",
         };
-        write!(f, "{}:{}:{}: {}[{}]: {}", self.file, self.line, self.column, sev, self.kind, self.message)
+        format!("{file}:{}:{}: {sev}[{}]: {}", self.line, self.column, self.kind, self.message)
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.line_with(&self.file))
     }
 }
 
@@ -123,11 +130,7 @@ pub fn shown_path(data_dir: &std::path::Path, file: &str) -> String {
 impl Diagnostic {
     /// The one-line report as the terminal prints it (the path as `shown` gives it).
     pub fn shown(&self) -> String {
-        let sev = match self.severity {
-            Severity::Error => "error",
-            Severity::Finding => "finding",
-        };
-        format!("{}:{}:{}: {}[{}]: {}", shown(&self.file), self.line, self.column, sev, self.kind, self.message)
+        self.line_with(&shown(&self.file))
     }
 }
 

@@ -93,15 +93,6 @@ pub fn settle(data_dir: &Path, catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Load and insist the data is valid.
-pub fn load_valid(data_dir: &Path) -> Result<Loaded> {
-    let l = load(data_dir)?;
-    if l.has_errors() {
-        return Err(Error::Invalid(l.diagnostics));
-    }
-    Ok(l)
-}
-
 /// Print diagnostics to stderr, errors first then findings, each in file order.
 pub fn report(diags: &[Diagnostic], show_findings: bool) {
     use std::io::Write;

@@ -107,6 +107,14 @@ impl PeriodKind {
             PeriodKind::Year => None,
         }
     }
+    /// What the other reading of a year means, as a column heading (empty for flows over the year).
+    pub fn alt_reading(&self) -> &'static str {
+        match self {
+            PeriodKind::Jan1 => "year read as its end",
+            PeriodKind::Dec31 => "year read as its start",
+            PeriodKind::Year => "",
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

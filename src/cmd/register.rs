@@ -100,10 +100,9 @@ pub fn run(a: &Args) -> Result<i32> {
     s.push_str(&format!("not read or problems ({} lines in register-report.txt): {}\n", imp.diagnostics.len(), kinds.iter().map(|(k, n)| format!("{k} {n}")).collect::<Vec<_>>().join(", ")));
     // the other reading of a year (for 1 January stocks: the count at the year's end, set against the
     // next 1 January), since many rows of a register may follow it (docs/registers.md)
-    let alt_head = match imp.period {
-        register::PeriodKind::Jan1 => "ratio, year read as its end",
-        register::PeriodKind::Dec31 => "ratio, year read as its start",
-        register::PeriodKind::Year => "",
+    let alt_head = match imp.period.alt_reading() {
+        "" => String::new(),
+        reading => format!("ratio, {reading}"),
     };
     s.push_str(format!("year  register sum  camps  central camps.population (range)      ratio (range)        {alt_head}").trim_end());
     s.push('\n');
