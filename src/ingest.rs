@@ -237,59 +237,43 @@ pub fn read_text(path: &Path, rel: &str, diags: &mut Vec<Diagnostic>) -> Option<
 }
 
 /// Parse CSV text into header and rows, checking every row has as many cells as the header.
+/// Problems are placed by cell, the column convention of every table diagnostic.
 pub fn parse_csv(text: &str, rel: &str, diags: &mut Vec<Diagnostic>) -> Option<(Vec<String>, Vec<RawRow>)> {
-    // the csv reader counts a CRLF file's lines one short from the second record on: parse it
-    // with LF line ends (the file is read, never rewritten)
-    let text = text.replace("\r\n", "\n");
-    // a quote never closed swallows the rest of the file into one cell: say so, where it opens,
-    // rather than report the rows it ate as missing cells
-    if let Some((line, col)) = unclosed_quote(&text) {
-        diags.push(Diagnostic::error(rel, line, col, kind::CSV_ERROR, "a quoted field opened here is never closed"));
+    let parsed = crate::csvpos::read(text);
+    diags.extend(parsed.problems.iter().map(|p| p.diagnostic(rel, p.cell)));
+    // a quote never closed swallows the rest of the file into one cell: it is reported where it
+    // opens, rather than the rows it ate as missing cells
+    if !parsed.complete {
         return None;
     }
-    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut header: Option<Vec<String>> = None;
     let mut rows = Vec::new();
-    let mut rec = csv::StringRecord::new();
-    loop {
-        match rdr.read_record(&mut rec) {
-            Ok(false) => break,
-            Ok(true) => {
-                let line = rec.position().map(|p| p.line() as usize).unwrap_or(0);
-                let cells: Vec<String> = rec.iter().map(|s| s.to_string()).collect();
-                if cells.len() == 1 && cells[0].trim().is_empty() {
-                    continue; // a blank line
-                }
-                // the exports copy text cells as they are, and a spreadsheet runs a cell that begins
-                // with '=', '+' or '@' as a formula
-                for (i, c) in cells.iter().enumerate().filter(|(_, c)| c.trim_start().starts_with(['=', '+', '@'])) {
-                    diags.push(Diagnostic::error(rel, line, i + 1, kind::CSV_ERROR, format!("'{}' begins with '{}': a spreadsheet would run it as a formula", c.trim().chars().take(40).collect::<String>(), c.trim_start().chars().next().unwrap_or('='))));
-                }
-                match &header {
-                    None => {
-                        let h: Vec<String> = cells.iter().map(|c| c.trim().to_string()).collect();
-                        let mut seen = BTreeSet::new();
-                        for (i, name) in h.iter().enumerate() {
-                            if !seen.insert(name.clone()) {
-                                diags.push(Diagnostic::error(rel, line, i + 1, kind::CSV_ERROR, format!("column name '{name}' appears twice in the header")));
-                            }
-                        }
-                        header = Some(h);
-                    }
-                    Some(h) => {
-                        if cells.len() > h.len() {
-                            diags.push(Diagnostic::error(rel, line, h.len() + 1, kind::EXTRA_CELL, format!("row has {} cells, the header has {}", cells.len(), h.len())));
-                        } else if cells.len() < h.len() {
-                            diags.push(Diagnostic::error(rel, line, cells.len() + 1, kind::MISSING_CELL, format!("row has {} cells, the header has {}: column '{}' is missing", cells.len(), h.len(), h[cells.len()])));
-                        }
-                        rows.push(RawRow { line, cells });
+    for rec in &parsed.records {
+        let line = rec.line;
+        let cells = rec.texts();
+        // the exports copy text cells as they are, and a spreadsheet runs a cell that begins
+        // with '=', '+' or '@' as a formula
+        for (i, c) in cells.iter().enumerate().filter(|(_, c)| c.trim_start().starts_with(['=', '+', '@'])) {
+            diags.push(Diagnostic::error(rel, line, i + 1, kind::CSV_ERROR, format!("'{}' begins with '{}': a spreadsheet would run it as a formula", c.trim().chars().take(40).collect::<String>(), c.trim_start().chars().next().unwrap_or('='))));
+        }
+        match &header {
+            None => {
+                let h: Vec<String> = cells.iter().map(|c| c.trim().to_string()).collect();
+                let mut seen = BTreeSet::new();
+                for (i, name) in h.iter().enumerate() {
+                    if !seen.insert(name.clone()) {
+                        diags.push(Diagnostic::error(rel, line, i + 1, kind::CSV_ERROR, format!("column name '{name}' appears twice in the header")));
                     }
                 }
+                header = Some(h);
             }
-            Err(e) => {
-                let line = e.position().map(|p| p.line() as usize).unwrap_or(1);
-                diags.push(Diagnostic::error(rel, line, 1, kind::CSV_ERROR, format!("cannot parse CSV: {e}")));
-                return None;
+            Some(h) => {
+                if cells.len() > h.len() {
+                    diags.push(Diagnostic::error(rel, line, h.len() + 1, kind::EXTRA_CELL, format!("row has {} cells, the header has {}", cells.len(), h.len())));
+                } else if cells.len() < h.len() {
+                    diags.push(Diagnostic::error(rel, line, cells.len() + 1, kind::MISSING_CELL, format!("row has {} cells, the header has {}: column '{}' is missing", cells.len(), h.len(), h[cells.len()])));
+                }
+                rows.push(RawRow { line, cells });
             }
         }
     }
@@ -321,33 +305,6 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
         prev = cur;
     }
     prev[b.len()]
-}
-
-/// Where a quoted field opens that is never closed, if one does: its line (from 1) and its cell
-/// (from 1, the column convention of every table diagnostic). A quote opens a field only at its
-/// start, and a doubled quote inside it is a quote character.
-fn unclosed_quote(text: &str) -> Option<(usize, usize)> {
-    let (mut line, mut cell) = (1usize, 1usize);
-    let mut open: Option<(usize, usize)> = None;
-    let mut at_field_start = true;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (open, c) {
-            (Some(_), '"') if chars.peek() == Some(&'"') => {
-                chars.next();
-            }
-            (Some(_), '"') => open = None,
-            (None, '"') if at_field_start => open = Some((line, cell)),
-            (None, ',') => cell += 1,
-            (None, '\n') => cell = 1,
-            _ => {}
-        }
-        if c == '\n' {
-            line += 1;
-        }
-        at_field_start = open.is_none() && matches!(c, ',' | '\n');
-    }
-    open
 }
 
 /// How a file of the data folder is named in diagnostics: the data folder's own name, then the
@@ -541,19 +498,6 @@ pub fn load(data_dir: &Path, diags: &mut Vec<Diagnostic>) -> Catalog {
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn unclosed_quote_finds_where_the_field_opens() {
-        use super::unclosed_quote;
-        assert_eq!(unclosed_quote("a,b\n1,\"x,y\"\n"), None);
-        // a doubled quote inside a quoted field is a quote character, not its end
-        assert_eq!(unclosed_quote("a,b\n1,\"say \"\"x\"\"\"\n"), None);
-        // a quote inside an unquoted field opens nothing
-        assert_eq!(unclosed_quote("a,b\n1,5\"\n"), None);
-        assert_eq!(unclosed_quote("a,b\n1,2\n3,\"x\n4,5\n"), Some((3, 2)));
-        // a closed quoted field over two lines keeps its record's cell count
-        assert_eq!(unclosed_quote("a,b,c\n\"x\ny\",2,\"z\n"), Some((3, 3)));
-        assert_eq!(unclosed_quote("\"a,b\n"), Some((1, 1)));
-    }
 
     #[test]
     fn edit_distance_counts_edits() {

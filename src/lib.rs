@@ -10,6 +10,7 @@ pub mod claims;
 pub mod cmd;
 pub mod conflicts;
 pub mod coverage;
+pub mod csvpos;
 pub mod derive;
 pub mod diag;
 pub mod error;

@@ -7,6 +7,7 @@
 //! (see [`crate::diag::kind`]); blanks are counted. Structural problems (no file, a quote never
 //! closed, a manifest naming columns the header lacks) are errors.
 
+use crate::csvpos::Field;
 use crate::diag::{kind, line_col, Diagnostic};
 use crate::error::{Error, Result};
 use crate::model::{fmt_thousands, Bound, Date, Evidence, Observation, Period, Unit};
@@ -115,105 +116,6 @@ impl PeriodKind {
             PeriodKind::Year => "",
         }
     }
-}
-
-// ---------------------------------------------------------------------------------------------
-// CSV with positions
-
-/// One field: its text (unquoted) and where it starts.
-#[derive(Debug, Clone)]
-pub struct Field {
-    pub text: String,
-    pub offset: usize,
-    pub line: usize,
-    pub line_start: usize,
-}
-
-#[derive(Debug, Clone)]
-pub struct Record {
-    pub line: usize,
-    pub fields: Vec<Field>,
-}
-
-/// Tokenise RFC 4180 CSV, keeping the position of every field (quoted fields may span lines).
-/// Oddities are reported and read leniently; a quote never closed is an error and ends reading.
-pub fn tokenize(text: &str, file: &str, diags: &mut Vec<Diagnostic>) -> Option<Vec<Record>> {
-    let b = text.as_bytes();
-    let n = b.len();
-    let (mut pos, mut line, mut line_start) = (0usize, 1usize, 0usize);
-    let mut records = Vec::new();
-    let col = |ls: usize, off: usize| text.get(ls..off).map(|s| s.chars().count()).unwrap_or(0) + 1;
-    while pos < n {
-        let rec_line = line;
-        let mut fields = Vec::new();
-        loop {
-            let (fstart, fline, fls) = (pos, line, line_start);
-            let mut value: Vec<u8> = Vec::new();
-            if pos < n && b[pos] == b'"' {
-                pos += 1;
-                let mut closed = false;
-                while pos < n {
-                    let c = b[pos];
-                    if c == b'"' {
-                        if pos + 1 < n && b[pos + 1] == b'"' {
-                            value.push(b'"');
-                            pos += 2;
-                            continue;
-                        }
-                        pos += 1;
-                        closed = true;
-                        break;
-                    }
-                    if c == b'\n' {
-                        line += 1;
-                        line_start = pos + 1;
-                    }
-                    value.push(c);
-                    pos += 1;
-                }
-                if !closed {
-                    diags.push(Diagnostic::error(file, fline, col(fls, fstart), kind::CSV_ERROR, "a quoted field opened here is never closed"));
-                    return None;
-                }
-                if pos < n && !matches!(b[pos], b',' | b'\n' | b'\r') {
-                    diags.push(Diagnostic::error(file, line, col(line_start, pos), kind::CSV_ERROR, "text after the closing quote of a field (kept)"));
-                    while pos < n && !matches!(b[pos], b',' | b'\n' | b'\r') {
-                        value.push(b[pos]);
-                        pos += 1;
-                    }
-                }
-            } else {
-                while pos < n && !matches!(b[pos], b',' | b'\n' | b'\r') {
-                    if b[pos] == b'"' {
-                        diags.push(Diagnostic::finding(file, line, col(line_start, pos), kind::CSV_ERROR, "a quote inside an unquoted field (kept as text)"));
-                    }
-                    value.push(b[pos]);
-                    pos += 1;
-                }
-            }
-            // splitting only at ASCII bytes keeps the text valid UTF-8
-            let text_v = String::from_utf8(value).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-            fields.push(Field { text: text_v, offset: fstart, line: fline, line_start: fls });
-            if pos < n && b[pos] == b',' {
-                pos += 1;
-                continue;
-            }
-            if pos < n && b[pos] == b'\r' {
-                pos += 1;
-            }
-            if pos < n && b[pos] == b'\n' {
-                pos += 1;
-                line += 1;
-                line_start = pos;
-            }
-            break;
-        }
-        let blank = fields.len() == 1 && fields[0].text.trim().is_empty() && b.get(fields[0].offset) != Some(&b'"');
-        if !blank {
-            records.push(Record { line: rec_line, fields });
-        }
-    }
-    Some(records)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -410,11 +312,15 @@ pub fn read_figure(cell: &str, seps: &[String]) -> std::result::Result<f64, (&'s
 pub fn import(text: &str, file: &str, manifest: Manifest, period: PeriodKind, manifest_file: &str, manifest_text: &str) -> Import {
     let mut diags = Vec::new();
     let mut imp = Import { file: file.into(), manifest_file: manifest_file.into(), manifest: manifest.clone(), manifest_text: manifest_text.to_string(), period, rows: 0, columns: 0, year_columns: vec![], camps: vec![], blank_cells: 0, value_cells: 0, diagnostics: vec![] };
-    let Some(records) = tokenize(text, file, &mut diags) else {
+    // a register's problems are placed by character, so that an editor's cursor finds them
+    let parsed = crate::csvpos::read(text);
+    diags.extend(parsed.problems.iter().map(|p| p.diagnostic(file, p.column)));
+    if !parsed.complete {
         imp.diagnostics = diags;
         return imp;
-    };
-    let col = |f: &Field| text.get(f.line_start..f.offset).map(|s| s.chars().count()).unwrap_or(0) + 1;
+    }
+    let records = parsed.records;
+    let col = |f: &Field| f.column;
     let Some((head, body)) = records.split_first() else {
         diags.push(Diagnostic::error(file, 1, 1, kind::EMPTY_FILE, "the file has no header row"));
         imp.diagnostics = diags;
@@ -739,47 +645,38 @@ pub struct RegisterClaim {
 /// Claims about single camps, checked against a register: `data/register-claims.csv`
 /// (id, statement, source_id, location, name_patterns `;`-separated, date, comparison
 /// `equals` or `more_than`, value, and optionally explanation). A missing file means no claims;
-/// bad rows are errors with file, line and column, all reported in one pass.
-pub fn load_claims(data: &Path) -> Result<Vec<RegisterClaim>> {
+/// bad rows are errors with file, line and column, all reported in one pass into `diags`; the
+/// claims returned are the rows without an error.
+pub fn load_claims(data: &Path, diags: &mut Vec<Diagnostic>) -> Vec<RegisterClaim> {
     let path = data.join("register-claims.csv");
     if !path.exists() {
-        return Ok(vec![]);
+        return vec![];
     }
     let rel = crate::ingest::rel_path(data, &path);
-    // read as every file of the data folder is: an empty file or one that is not UTF-8 is an error
-    let mut diags = vec![];
-    let Some(text) = crate::ingest::read_text(&path, &rel, &mut diags) else { return Err(Error::Invalid(diags)) };
-    let mut rdr = csv::ReaderBuilder::new().has_headers(true).from_reader(text.as_bytes());
+    // read as every file of the data folder is: an empty file or one that is not UTF-8 is an error,
+    // and rows with a cell too many or too few are reported by line and cell
+    let Some(text) = crate::ingest::read_text(&path, &rel, diags) else { return vec![] };
+    let Some((header, rows)) = crate::ingest::parse_csv(&text, &rel, diags) else { return vec![] };
     let want = ["id", "statement", "source_id", "location", "name_patterns", "date", "comparison", "value"];
-    let header: Vec<String> = rdr
-        .headers()
-        .map_err(|e| Error::Invalid(vec![Diagnostic::error(&rel, 1, 1, kind::CSV_ERROR, e.to_string())]))?
-        .iter()
-        .map(str::to_string)
-        .collect();
     let mut ix = vec![0usize; want.len()];
+    let mut complete = true;
     for (k, w) in want.iter().enumerate() {
         match header.iter().position(|h| h == w) {
             Some(i) => ix[k] = i,
-            None => diags.push(Diagnostic::error(&rel, 1, 1, kind::MISSING_CELL, format!("column '{w}' is missing from the header"))),
+            None => {
+                diags.push(Diagnostic::error(&rel, 1, 1, kind::MISSING_CELL, format!("column '{w}' is missing from the header")));
+                complete = false;
+            }
         }
     }
-    if !diags.is_empty() {
-        return Err(Error::Invalid(diags));
+    if !complete {
+        return vec![];
     }
     let explanation_ix = header.iter().position(|h| h == "explanation");
     let mut out = vec![];
-    for (n, rec) in rdr.records().enumerate() {
-        let rec = match rec {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map(|p| p.line() as usize).unwrap_or(n + 2);
-                diags.push(Diagnostic::error(&rel, line, 1, kind::CSV_ERROR, e.to_string()));
-                continue;
-            }
-        };
-        let line = rec.position().map(|p| p.line() as usize).unwrap_or(n + 2);
-        let cell = |k: usize| rec.get(ix[k]).unwrap_or("").trim().to_string();
+    for rec in &rows {
+        let line = rec.line;
+        let cell = |k: usize| rec.cells.get(ix[k]).map(|c| c.trim().to_string()).unwrap_or_default();
         let col = |k: usize| ix[k] + 1;
         // the register counts on 1 January of each year: a claim dated otherwise would be checked
         // against the year's 1 January figure without a word
@@ -810,15 +707,11 @@ pub fn load_claims(data: &Path) -> Result<Vec<RegisterClaim>> {
             }
         }
         if let (Some(date), Some(more_than), Some(value)) = (date, more_than, value) {
-            let explanation = explanation_ix.and_then(|i| rec.get(i)).unwrap_or("").trim().to_string();
+            let explanation = explanation_ix.and_then(|i| rec.cells.get(i)).map(|c| c.trim().to_string()).unwrap_or_default();
             out.push(RegisterClaim { line, source_column: col(2), id: cell(0), statement: cell(1), source_id: cell(2), location: cell(3), patterns, date, more_than, value, explanation });
         }
     }
-    if diags.is_empty() {
-        Ok(out)
-    } else {
-        Err(Error::Invalid(diags))
-    }
+    out
 }
 
 #[derive(Debug, Clone)]
@@ -1057,17 +950,5 @@ mod tests {
         assert_eq!(read_figure("100000000000000000000", &seps).unwrap_err().0, kind::NOT_A_NUMBER);
         assert_eq!(read_figure("1 000 000 000", &seps).unwrap_err().0, kind::NOT_A_NUMBER);
         assert_eq!(read_figure("999 999 999", &seps), Ok(999999999.0));
-    }
-    #[test]
-    fn tokenizer_keeps_positions_across_quoted_lines() {
-        let mut d = vec![];
-        let r = tokenize("a,b\r\n\"x\ny\",\"q\"\"\"\n\n1,2", "f", &mut d).unwrap();
-        assert!(d.is_empty(), "{d:?}");
-        assert_eq!(r.len(), 3);
-        assert_eq!(r[1].fields[0].text, "x\ny");
-        assert_eq!(r[1].fields[1].text, "q\"");
-        assert_eq!((r[1].fields[1].line, r[2].line), (3, 5));
-        assert!(tokenize("a,\"b\n", "f", &mut d).is_none());
-        assert_eq!(d[0].kind, kind::CSV_ERROR);
     }
 }

@@ -114,6 +114,9 @@ const CASES: &[Case] = &[
     Case { name: "a location whose [as: ...] points elsewhere too", file: "tables/demo2/text.csv", content: b"series,period_start,period_end,category,value,unit,location,note\ncamps.population,1939-01-01,,,1200,persons,p. 5,\ncamps.population,1940-01-01,,,1300,persons,same sentence [as: ibid.],\n", kind: "relative-location", at: "data/tables/demo2/text.csv:3:7" },
     Case { name: "a location with an empty [as: ]", file: "tables/demo2/text.csv", content: b"series,period_start,period_end,category,value,unit,location,note\ncamps.population,1939-01-01,,,1200,persons,p. 5,\ncamps.population,1940-01-01,,,1300,persons,same sentence [as: ],\n", kind: "relative-location", at: "data/tables/demo2/text.csv:3:7" },
     Case { name: "a bound that is neither lower nor upper", file: "tables/demo2/text.csv", content: b"series,period_start,period_end,category,value,unit,location,note,bound\ncamps.population,1939-01-01,,,1200,persons,p. 5,,more than\n", kind: "bad-bound", at: "data/tables/demo2/text.csv:2:9" },
+    Case { name: "text after the closing quote of a field", file: "tables/demo/stocks.csv", content: b"year,camps,colonies,total,share\n1938,1000,500,1500,10.5\n1939,\"1200\"0,600,1800,12.0\n", kind: "csv-error", at: "data/tables/demo/stocks.csv:3:2" },
+    Case { name: "a register claim a cell short", file: "register-claims.csv", content: b"id,statement,source_id,location,name_patterns,date,comparison,value\nr1,x,demo,p. 1,bam,1939-01-01,equals\n", kind: "missing-cell", at: "data/register-claims.csv:2:8" },
+    Case { name: "a register claim with a quote never closed", file: "register-claims.csv", content: b"id,statement,source_id,location,name_patterns,date,comparison,value\nr1,\"x,demo,p. 1,bam,1939-01-01,equals,5\n", kind: "csv-error", at: "data/register-claims.csv:2:2" },
     Case { name: "a text cell a spreadsheet would run as a formula", file: "tables/demo2/text.csv", content: b"series,period_start,period_end,category,value,unit,location,note\ncamps.population,1939-01-01,,,1210,persons,p. 5,\"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"\n", kind: "csv-error", at: "data/tables/demo2/text.csv:2:8" },
 ];
 
@@ -181,6 +184,12 @@ fn totals_and_shares_that_do_not_add_up_are_findings_not_errors() {
     assert!(err.contains("data/tables/demo/deaths.csv:4:2: finding[total-mismatch]"), "{err}");
     assert!(err.contains("finding[shares-not-100]"), "{err}");
     assert!(err.contains("data/tables/demo/stocks.csv:2:4: finding[total-mismatch]"), "{err}");
+    // a quote inside a cell that does not begin with one is read as text, and said
+    w.write("tables/demo/gender.csv", b"gender,1939\nmen,90.0\nwomen\",10.0\n");
+    let o = w.run(&["validate"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(err.contains("data/tables/demo/gender.csv:3:1: finding[csv-error]: a quote inside an unquoted field (kept as text)"), "{err}");
     // one source, two figures for the same quantity: a finding at the second
     w.write("tables/demo2/text.csv", b"series,period_start,period_end,category,value,unit,location,note\ncamps.population,1939-01-01,,,1210,persons,p. 5,\ncamps.population,1939-01-01,,,1250,persons,p. 9,\n");
     let err = stderr(&w.run(&["validate"]));
