@@ -130,6 +130,24 @@ pub fn tables_table(tables: &[crate::ingest::RawTable], obs: &[Observation]) -> 
     }
 }
 
+/// An observation's note as exported: the contract's columns have no place for a bound or a
+/// rounding, so a figure printed as "more than 260,000" or "about 600 thousand" says so at the start
+/// of its note (`[lower bound]`, `[rounded to 100,000]`), where a reader of the value sees it.
+fn exported_note(o: &Observation) -> String {
+    let mut tags: Vec<String> = vec![];
+    if let Some(w) = o.bound.flag() {
+        tags.push(w.replace('-', " "));
+    }
+    if o.rounded_to > 0.0 {
+        tags.push(format!("rounded to {}", crate::model::fmt_grouped(o.rounded_to, 0)));
+    }
+    match (tags.is_empty(), o.note.is_empty()) {
+        (true, _) => o.note.clone(),
+        (false, true) => format!("[{}]", tags.join("; ")),
+        (false, false) => format!("[{}] {}", tags.join("; "), o.note),
+    }
+}
+
 pub fn observations_table(obs: &[Observation]) -> Table {
     let mut rows: Vec<Vec<Cell>> = obs
         .iter()
@@ -144,7 +162,7 @@ pub fn observations_table(obs: &[Observation]) -> Table {
                 Cell::Str(o.source_id.clone()),
                 Cell::Str(o.location.clone()),
                 Cell::Str(o.evidence.as_str().into()),
-                Cell::Str(o.note.clone()),
+                Cell::Str(exported_note(o)),
             ]
         })
         .collect();
@@ -164,7 +182,7 @@ pub fn observations_table(obs: &[Observation]) -> Table {
             f("source_id", FieldType::String, "Source (see the package's sources and data/sources.csv)", true),
             f("location", FieldType::String, "Where in the source the value stands", true),
             f("evidence", FieldType::String, "printed (typed in from a copy) or derived (computed)", true).one_of(&["printed", "derived"]),
-            f("note", FieldType::String, "What the figure counts, or the rule that derived it", false),
+            f("note", FieldType::String, "What the figure counts, or the rule that derived it. A figure printed as a bound or a round figure begins with [lower bound], [upper bound] and/or [rounded to N] (the data's bound and rounded_to)", false),
         ],
         primary_key: vec!["series", "period_start", "period_end", "category", "source_id", "location"],
         rows,

@@ -35,6 +35,7 @@ pub fn load(data_dir: &Path) -> Result<Loaded> {
     let observations = crate::tidy::melt(&tables);
     diags.extend(crate::validate::flows_over_intervals(&catalog, &observations));
     diags.extend(crate::validate::one_source_two_values(&observations));
+    diags.extend(crate::validate::one_place_two_values(&observations));
     // the register claims live in the data folder too: check them with the rest
     let register_claims = crate::register::load_claims(data_dir, &mut diags);
     let rel = crate::ingest::rel_path(data_dir, &data_dir.join("register-claims.csv"));

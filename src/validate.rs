@@ -813,13 +813,53 @@ pub fn flows_over_intervals(cat: &Catalog, obs: &[Observation]) -> Vec<Diagnosti
 /// in one of two rows, or two places of the source that disagree): a finding at the second figure.
 /// Reconciliation keeps the first and flags the row; a real second printing deserves its own
 /// `source_id` as a witness.
+/// Two printed figures of one source for one quantity at one `location`: the exports key an
+/// observation by series, period, category, source and location, so the second would break that
+/// key (and a reader could not tell the two apart). An error at the second, naming the first.
+pub fn one_place_two_values(obs: &[Observation]) -> Vec<Diagnostic> {
+    let mut first: std::collections::BTreeMap<(&str, &str, Period, &str, &str), &Observation> = Default::default();
+    let mut out = vec![];
+    for o in obs.iter().filter(|o| o.evidence == Evidence::Printed) {
+        let key = (o.source_id.as_str(), o.series.as_str(), o.period, o.category.as_str(), o.location.as_str());
+        match first.get(&key) {
+            Some(f) => out.push(Diagnostic::error(
+                &o.file,
+                o.line,
+                o.column,
+                kind::DUPLICATE_KEY,
+                format!("{} {} {} at '{}' is already given at {}:{}: say in `location` which figure is which (the exports key an observation by series, period, category, source and location)", o.source_id, o.series, o.period.label(), o.location, f.file, f.line),
+            )),
+            None => {
+                first.insert(key, o);
+            }
+        }
+    }
+    out
+}
+
+/// Whether two figures a source gives for one quantity can both be true: two exact figures only if
+/// equal; a bound ("more than", "at most") with any figure that does not fall on its wrong side, so
+/// that a printed range entered as its two ends is no difference.
+fn both_can_hold(a: &Observation, b: &Observation) -> bool {
+    let fits = |bound: &Observation, other: &Observation| match (bound.bound, other.bound) {
+        (Bound::Lower, Bound::Lower) | (Bound::Upper, Bound::Upper) => true,
+        (Bound::Lower, _) => other.value >= bound.value,
+        (Bound::Upper, _) => other.value <= bound.value,
+        (Bound::None, _) => true,
+    };
+    if a.bound == Bound::None && b.bound == Bound::None {
+        return (a.value - b.value).abs() <= 1e-9;
+    }
+    fits(a, b) && fits(b, a)
+}
+
 pub fn one_source_two_values(obs: &[Observation]) -> Vec<Diagnostic> {
     let mut first: std::collections::BTreeMap<(&str, &str, Period, &str), &Observation> = Default::default();
     let mut out = vec![];
     for o in obs.iter().filter(|o| o.evidence == Evidence::Printed) {
         let key = (o.source_id.as_str(), o.series.as_str(), o.period, o.category.as_str());
         match first.get(&key) {
-            Some(f) if (f.value - o.value).abs() > 1e-9 => out.push(Diagnostic::finding(
+            Some(f) if !both_can_hold(f, o) => out.push(Diagnostic::finding(
                 &o.file,
                 o.line,
                 o.column,

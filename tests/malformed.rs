@@ -117,6 +117,7 @@ const CASES: &[Case] = &[
     Case { name: "text after the closing quote of a field", file: "tables/demo/stocks.csv", content: b"year,camps,colonies,total,share\n1938,1000,500,1500,10.5\n1939,\"1200\"0,600,1800,12.0\n", kind: "csv-error", at: "data/tables/demo/stocks.csv:3:2" },
     Case { name: "a register claim a cell short", file: "register-claims.csv", content: b"id,statement,source_id,location,name_patterns,date,comparison,value\nr1,x,demo,p. 1,bam,1939-01-01,equals\n", kind: "missing-cell", at: "data/register-claims.csv:2:8" },
     Case { name: "a register claim with a quote never closed", file: "register-claims.csv", content: b"id,statement,source_id,location,name_patterns,date,comparison,value\nr1,\"x,demo,p. 1,bam,1939-01-01,equals,5\n", kind: "csv-error", at: "data/register-claims.csv:2:2" },
+    Case { name: "two figures of one source at one place", file: "tables/demo2/text.csv", content: b"series,period_start,period_end,category,value,unit,location,note\ncamps.population,1939-01-01,,,1200,persons,p. 5,\ncamps.population,1939-01-01,,,1300,persons,p. 5,\n", kind: "duplicate-key", at: "data/tables/demo2/text.csv:3:5" },
     Case { name: "a text cell a spreadsheet would run as a formula", file: "tables/demo2/text.csv", content: b"series,period_start,period_end,category,value,unit,location,note\ncamps.population,1939-01-01,,,1210,persons,p. 5,\"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"\n", kind: "csv-error", at: "data/tables/demo2/text.csv:2:8" },
 ];
 
@@ -170,6 +171,30 @@ fn bom_and_crlf_are_accepted() {
     w.write("tables/demo/deaths.csv", b"year,deaths\r\n1938,100\r\n1939,x\r\nTotal,100\r\n");
     let err = stderr(&w.run(&["validate"]));
     assert!(err.contains("data/tables/demo/deaths.csv:3:2: error[not-a-number]"), "{err}");
+}
+
+#[test]
+fn a_printed_range_is_no_difference_but_a_bound_it_breaks_is() {
+    let w = Work::new();
+    let head = "series,period_start,period_end,category,value,unit,location,note,rounded_to,bound\n";
+    // "351,000 - 360,000" entered as its two ends: both can hold
+    w.write("tables/demo2/text.csv", format!("{head}camps.population,1939-01-01,,,1200,persons,\"p. 5, low end\",,,lower\ncamps.population,1939-01-01,,,1300,persons,\"p. 5, high end\",,,upper\n").as_bytes());
+    let err = stderr(&w.run(&["validate"]));
+    assert!(!err.contains("source-differs-from-itself"), "{err}");
+    // the exported observations say which figure is a bound, the contract's columns having no place for it
+    let o = w.run(&["export", "--out", "x", "--format", "csv"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let f = std::fs::read_to_string(w.path("x/observations.csv")).unwrap();
+    assert!(f.lines().any(|l| l.starts_with("camps.population,1939-01-01,1939-01-01,,1200,") && l.ends_with(",printed,[lower bound]")), "{f}");
+    assert!(f.lines().any(|l| l.starts_with("camps.population,1939-01-01,1939-01-01,,1300,") && l.ends_with(",printed,[upper bound]")), "{f}");
+    // "more than 1300" and "at most 1200" cannot both hold
+    w.write("tables/demo2/text.csv", format!("{head}camps.population,1939-01-01,,,1300,persons,\"p. 5, low end\",,,lower\ncamps.population,1939-01-01,,,1200,persons,\"p. 5, high end\",,,upper\n").as_bytes());
+    let err = stderr(&w.run(&["validate"]));
+    assert!(err.contains("data/tables/demo2/text.csv:3:5: finding[source-differs-from-itself]"), "{err}");
+    // nor an exact figure below the source's own "more than"
+    w.write("tables/demo2/text.csv", format!("{head}camps.population,1939-01-01,,,1300,persons,p. 5,,,lower\ncamps.population,1939-01-01,,,1250,persons,p. 9,,,\n").as_bytes());
+    let err = stderr(&w.run(&["validate"]));
+    assert!(err.contains("data/tables/demo2/text.csv:3:5: finding[source-differs-from-itself]"), "{err}");
 }
 
 #[test]
