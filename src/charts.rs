@@ -130,7 +130,17 @@ pub enum Kind {
 
 /// A point for one source's printed figure (no range of its own).
 fn obs_pt(o: &crate::model::Observation, x: f64) -> Pt {
-    Pt { period: o.period, x, value: o.value, low: o.value, high: o.value, single: false, gap_filled: false, sources: o.source_id.clone(), flags: String::new() }
+    // a figure printed as a bound keeps its flag, so that the chart and its data say so
+    Pt { period: o.period, x, value: o.value, low: o.value, high: o.value, single: false, gap_filled: false, sources: o.source_id.clone(), flags: o.bound.flag().unwrap_or_default().to_string() }
+}
+
+/// +1 for a point printed as a lower bound, -1 for an upper bound, 0 otherwise.
+fn bound_sign(p: &Pt) -> i32 {
+    match p.flags.as_str() {
+        "lower-bound" => 1,
+        "upper-bound" => -1,
+        _ => 0,
+    }
 }
 
 fn pt(r: &Reconciled, x: f64) -> Pt {
@@ -629,6 +639,9 @@ where
         if marked(&|p| p.gap_filled) {
             key.push("Triangle: gap-filled (derived).");
         }
+        if c.layers.iter().filter(|l| l.style == Style::Points).any(|l| l.points.iter().any(|p| bound_sign(p) != 0)) {
+            key.push("Arrow up / down from a marker: the source prints a lower / upper bound (\"more than\", \"at most\").");
+        }
         foot.draw(&Text::new(key.join(" "), (20, 6 + 17 * n), (FONT_FAMILY, 12).into_font().color(&grey))).map_err(e)?;
     }
     let panels: Vec<DrawingArea<DB, Shift>> = if c.y_labels.len() == 2 { let (a, b) = main.split_vertically(main_h * 3 / 5); vec![a, b] } else { vec![main] };
@@ -741,6 +754,13 @@ where
                     .map_err(e)?
                     .label(l.label.clone())
                     .legend(move |(x, y)| Circle::new((x + 9, y), r.min(5), st));
+                // a bound: an arrow from the marker toward the side the figure leaves open
+                let arrows = l.points.iter().filter(|p| bound_sign(p) != 0).map(|p| {
+                    let d = -bound_sign(p) * (r + 10);
+                    let head = d - d.signum() * 5;
+                    EmptyElement::at((p.x, cut(p.value))) + PathElement::new(vec![(0, 0), (0, d)], col.stroke_width(2)) + PathElement::new(vec![(-4, head), (0, d), (4, head)], col.stroke_width(2))
+                });
+                ch.draw_series(arrows).map_err(e)?;
             }
         }
         // markers: hollow for single-source, triangle for gap-filled
