@@ -100,11 +100,7 @@ fn source_lines<'a>(rules: &Rules, obs: impl IntoIterator<Item = &'a Observation
             None => format!("{ev} {}", o.location),
         };
         // what the data says of the figure's precision, which the range follows
-        let mut says = Vec::new();
-        if o.rounded_to > 0.0 {
-            says.push(format!("rounded to {}", crate::model::fmt_grouped(o.rounded_to, 0)));
-        }
-        says.extend(o.bound.words().map(String::from));
+        let says = o.precision_tags();
         let says = if says.is_empty() { String::new() } else { format!("  [{}]", says.join("; ")) };
         out.push_str(&format!("    {:<26} {:>14}  {place}{says}\n", o.source_id, o.value_text()));
         if let Some(x) = rules.exclusion_for(o) {

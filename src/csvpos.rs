@@ -1,8 +1,10 @@
 //! CSV read with the position of every field: the one reader of every CSV file the program reads
 //! (the data folder's tables and lists, and a per-camp register).
 //!
-//! RFC 4180: fields separated by commas, records by LF or CRLF; a field that begins with a quote
-//! runs to the closing quote, may span lines, and doubles a quote inside it. Each field keeps its
+//! RFC 4180: fields separated by commas, records by LF or CRLF (a lone CR also ends a record, without
+//! starting a new line number); a field that begins with a quote (after any spaces) runs to the
+//! closing quote, may span lines, and doubles a quote inside it; spaces around the quotes are
+//! dropped, and a CRLF inside a quoted field is read as LF. Each field keeps its
 //! line, its cell number and its character column, so that a caller can name the place of a
 //! problem in its own convention (tables name the cell, a register the character). Oddities are
 //! read leniently and reported as [`Problem`]s; a quote never closed ends reading, since it would
@@ -90,17 +92,29 @@ pub fn read(text: &str) -> Parsed {
     let (mut pos, mut line, mut line_start) = (0usize, 1usize, 0usize);
     let mut records = Vec::new();
     let mut problems = Vec::new();
-    let col = |ls: usize, off: usize| text.get(ls..off).map(|s| s.chars().count()).unwrap_or(0) + 1;
+    // character column of byte `off` on the line starting at `ls`; a cursor remembers the last
+    // answer so that a long line is counted once, not once per field
+    let mut cur = (usize::MAX, 0usize, 0usize); // (line start, byte offset, chars before it)
+    let mut col = |ls: usize, off: usize| {
+        let (from, base) = if cur.0 == ls && cur.1 <= off { (cur.1, cur.2) } else { (ls, 0) };
+        let n = base + text.get(from..off).map(|s| s.chars().count()).unwrap_or(0);
+        cur = (ls, off, n);
+        n + 1
+    };
     while pos < n {
         let rec_line = line;
         let mut fields = Vec::new();
         loop {
             let (fstart, fline, fls) = (pos, line, line_start);
+            let fcol = col(fls, fstart);
             let cell = fields.len() + 1;
             let mut value: Vec<u8> = Vec::new();
-            let quoted = pos < n && b[pos] == b'"';
+            // spaces around a cell are dropped when it is read (docs/data-format.md), so spaces
+            // before an opening quote do not make the quotes part of the text
+            let blanks = b[pos.min(n)..].iter().take_while(|c| matches!(c, b' ' | b'\t')).count();
+            let quoted = b.get(pos + blanks) == Some(&b'"');
             if quoted {
-                pos += 1;
+                pos += blanks + 1;
                 let mut closed = false;
                 while pos < n {
                     let c = b[pos];
@@ -118,12 +132,19 @@ pub fn read(text: &str) -> Parsed {
                         line += 1;
                         line_start = pos + 1;
                     }
-                    value.push(c);
+                    // a CRLF file's line end inside a quoted cell is a line end, as in an LF file
+                    if !(c == b'\r' && b.get(pos + 1) == Some(&b'\n')) {
+                        value.push(c);
+                    }
                     pos += 1;
                 }
                 if !closed {
-                    problems.push(Problem { oddity: Oddity::Unclosed, line: fline, cell, column: col(fls, fstart) });
+                    problems.push(Problem { oddity: Oddity::Unclosed, line: fline, cell, column: fcol });
                     return Parsed { records, problems, complete: false };
+                }
+                // and spaces after the closing quote
+                while pos < n && matches!(b[pos], b' ' | b'\t') {
+                    pos += 1;
                 }
                 if pos < n && !matches!(b[pos], b',' | b'\n' | b'\r') {
                     problems.push(Problem { oddity: Oddity::TextAfterQuote, line, cell, column: col(line_start, pos) });
@@ -143,7 +164,7 @@ pub fn read(text: &str) -> Parsed {
             }
             // splitting only at ASCII bytes keeps the text valid UTF-8
             let text_v = String::from_utf8(value).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-            fields.push(Field { text: text_v, offset: fstart, line: fline, line_start: fls, cell, column: col(fls, fstart), quoted });
+            fields.push(Field { text: text_v, offset: fstart, line: fline, line_start: fls, cell, column: fcol, quoted });
             if pos < n && b[pos] == b',' {
                 pos += 1;
                 continue;
@@ -195,6 +216,12 @@ mod tests {
         // reading stops at a quote never closed: the records before it are kept
         let p = read("a,b\n1,2\n3,\"x\n4,5\n");
         assert_eq!((p.records.len(), p.complete), (2, false));
+        // spaces around a quoted cell are dropped, not read as text after the quote
+        let p = read("a,b\n1, \"x, y\" \n");
+        assert!(p.problems.is_empty(), "{p:?}");
+        assert_eq!(p.records[1].fields[1].text, "x, y");
+        // a CRLF file's line end inside a quoted cell is read as LF, as in an LF file
+        assert_eq!(read("a\r\n\"x\r\ny\"\r\n").records[1].fields[0].text, "x\ny");
         // columns count characters, not bytes
         assert_eq!(where_("ф,\"б\"x\n"), vec![(Oddity::TextAfterQuote, 1, 2, 6)]);
     }

@@ -134,13 +134,7 @@ pub fn tables_table(tables: &[crate::ingest::RawTable], obs: &[Observation]) -> 
 /// rounding, so a figure printed as "more than 260,000" or "about 600 thousand" says so at the start
 /// of its note (`[lower bound]`, `[rounded to 100,000]`), where a reader of the value sees it.
 fn exported_note(o: &Observation) -> String {
-    let mut tags: Vec<String> = vec![];
-    if let Some(w) = o.bound.flag() {
-        tags.push(w.replace('-', " "));
-    }
-    if o.rounded_to > 0.0 {
-        tags.push(format!("rounded to {}", crate::model::fmt_grouped(o.rounded_to, 0)));
-    }
+    let tags = o.precision_tags();
     match (tags.is_empty(), o.note.is_empty()) {
         (true, _) => o.note.clone(),
         (false, true) => format!("[{}]", tags.join("; ")),

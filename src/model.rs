@@ -272,6 +272,15 @@ impl Observation {
     pub fn value_text(&self) -> String {
         fmt_num(self.value, self.decimals)
     }
+    /// What the data says of the figure's precision, as the exports and `conflicts` show it:
+    /// `lower bound` / `upper bound`, then `rounded to 100,000`; empty for a figure printed in full.
+    pub fn precision_tags(&self) -> Vec<String> {
+        let mut tags: Vec<String> = self.bound.flag().map(|f| f.replace('-', " ")).into_iter().collect();
+        if self.rounded_to > 0.0 {
+            tags.push(format!("rounded to {}", fmt_grouped(self.rounded_to, 0)));
+        }
+        tags
+    }
 }
 
 /// A range's ends rounded outward to the decimals they are written with (`range_decimals`), so that

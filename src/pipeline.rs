@@ -35,13 +35,9 @@ pub fn load(data_dir: &Path) -> Result<Loaded> {
     let observations = crate::tidy::melt(&tables);
     diags.extend(crate::validate::flows_over_intervals(&catalog, &observations));
     diags.extend(crate::validate::one_source_two_values(&observations));
-    diags.extend(crate::validate::one_place_two_values(&observations));
+    diags.extend(crate::validate::one_place_two_values(&catalog, &observations));
     // the register claims live in the data folder too: check them with the rest
-    let register_claims = crate::register::load_claims(data_dir, &mut diags);
-    let rel = crate::ingest::rel_path(data_dir, &data_dir.join("register-claims.csv"));
-    for c in register_claims.iter().filter(|c| !catalog.sources.contains_key(&c.source_id)) {
-        diags.push(Diagnostic::error(&rel, c.line, c.source_column, crate::diag::kind::UNKNOWN_SOURCE, format!("register claim {}: source '{}' is not in sources.csv", c.id, c.source_id)));
-    }
+    let register_claims = crate::register::load_claims(data_dir, |s| catalog.sources.contains_key(s), &mut diags);
     diags.sort();
     diags.dedup();
     Ok(Loaded { catalog, tables, observations, register_claims, diagnostics: diags })

@@ -625,8 +625,6 @@ pub fn largest(imp: &Import, n: usize) -> Vec<(i32, usize, &Camp, f64)> {
 pub struct RegisterClaim {
     /// Line of the claim in its file.
     pub line: usize,
-    /// 1-based column of `source_id` in the file.
-    pub source_column: usize,
     pub id: String,
     pub statement: String,
     pub source_id: String,
@@ -647,7 +645,7 @@ pub struct RegisterClaim {
 /// `equals` or `more_than`, value, and optionally explanation). A missing file means no claims;
 /// bad rows are errors with file, line and column, all reported in one pass into `diags`; the
 /// claims returned are the rows without an error.
-pub fn load_claims(data: &Path, diags: &mut Vec<Diagnostic>) -> Vec<RegisterClaim> {
+pub fn load_claims(data: &Path, known_source: impl Fn(&str) -> bool, diags: &mut Vec<Diagnostic>) -> Vec<RegisterClaim> {
     let path = data.join("register-claims.csv");
     if !path.exists() {
         return vec![];
@@ -674,8 +672,11 @@ pub fn load_claims(data: &Path, diags: &mut Vec<Diagnostic>) -> Vec<RegisterClai
     }
     let explanation_ix = header.iter().position(|h| h == "explanation");
     let mut out = vec![];
+    // rows the reader already found wrong (a cell too many or too few, a formula)
+    let bad: std::collections::BTreeSet<usize> = diags.iter().filter(|d| d.file == rel && d.is_error()).map(|d| d.line).collect();
     for rec in &rows {
         let line = rec.line;
+        let errors_before = diags.iter().filter(|d| d.is_error()).count();
         let cell = |k: usize| rec.cells.get(ix[k]).map(|c| c.trim().to_string()).unwrap_or_default();
         let col = |k: usize| ix[k] + 1;
         // the register counts on 1 January of each year: a claim dated otherwise would be checked
@@ -706,9 +707,13 @@ pub fn load_claims(data: &Path, diags: &mut Vec<Diagnostic>) -> Vec<RegisterClai
                 diags.push(Diagnostic::error(&rel, line, col(k), kind::MISSING_CELL, format!("a claim needs {what}")));
             }
         }
-        if let (Some(date), Some(more_than), Some(value)) = (date, more_than, value) {
+        if !known_source(&cell(2)) {
+            diags.push(Diagnostic::error(&rel, line, col(2), kind::UNKNOWN_SOURCE, format!("register claim {}: source '{}' is not in sources.csv", cell(0), cell(2))));
+        }
+        let row_ok = !bad.contains(&line) && diags.iter().filter(|d| d.is_error()).count() == errors_before;
+        if let (true, Some(date), Some(more_than), Some(value)) = (row_ok, date, more_than, value) {
             let explanation = explanation_ix.and_then(|i| rec.cells.get(i)).map(|c| c.trim().to_string()).unwrap_or_default();
-            out.push(RegisterClaim { line, source_column: col(2), id: cell(0), statement: cell(1), source_id: cell(2), location: cell(3), patterns, date, more_than, value, explanation });
+            out.push(RegisterClaim { line, id: cell(0), statement: cell(1), source_id: cell(2), location: cell(3), patterns, date, more_than, value, explanation });
         }
     }
     out

@@ -809,17 +809,16 @@ pub fn flows_over_intervals(cat: &Catalog, obs: &[Observation]) -> Vec<Diagnosti
         .collect()
 }
 
-/// One source that gives two different figures for the same series, period and category (a typo
-/// in one of two rows, or two places of the source that disagree): a finding at the second figure.
-/// Reconciliation keeps the first and flags the row; a real second printing deserves its own
-/// `source_id` as a witness.
-/// Two printed figures of one source for one quantity at one `location`: the exports key an
-/// observation by series, period, category, source and location, so the second would break that
-/// key (and a reader could not tell the two apart). An error at the second, naming the first.
-pub fn one_place_two_values(obs: &[Observation]) -> Vec<Diagnostic> {
+/// Two printed figures of one source for one quantity at one `location`, in a long table: the
+/// exports key an observation by series, period, category, source and location, so the second would
+/// break that key (and a reader could not tell the two apart). An error at the second, naming the
+/// first. (A wide table writes `location` itself from its row and column; a repeated row there is
+/// already a `duplicate-key` error of the row.)
+pub fn one_place_two_values(cat: &Catalog, obs: &[Observation]) -> Vec<Diagnostic> {
+    let long: std::collections::BTreeSet<&str> = cat.tables.iter().filter(|t| t.manifest.is_long()).map(|t| t.csv_file.as_str()).collect();
     let mut first: std::collections::BTreeMap<(&str, &str, Period, &str, &str), &Observation> = Default::default();
     let mut out = vec![];
-    for o in obs.iter().filter(|o| o.evidence == Evidence::Printed) {
+    for o in obs.iter().filter(|o| o.evidence == Evidence::Printed && long.contains(o.file.as_str())) {
         let key = (o.source_id.as_str(), o.series.as_str(), o.period, o.category.as_str(), o.location.as_str());
         match first.get(&key) {
             Some(f) => out.push(Diagnostic::error(
@@ -835,6 +834,14 @@ pub fn one_place_two_values(obs: &[Observation]) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+/// A figure with its bound's words: "1200", "at least 1200".
+fn as_printed(o: &Observation) -> String {
+    match o.bound.words() {
+        Some(w) => format!("{w} {}", o.value_text()),
+        None => o.value_text(),
+    }
 }
 
 /// Whether two figures a source gives for one quantity can both be true: two exact figures only if
@@ -853,24 +860,27 @@ fn both_can_hold(a: &Observation, b: &Observation) -> bool {
     fits(a, b) && fits(b, a)
 }
 
+/// One source that gives two figures for the same series, period and category that cannot both
+/// hold (a typo in one of two rows, or two places of the source that disagree; a printed range
+/// entered as a lower and an upper bound is no difference): a finding at the later figure, naming
+/// the first earlier one it contradicts. Reconciliation keeps the first and flags the row; a real
+/// second printing deserves its own `source_id` as a witness.
 pub fn one_source_two_values(obs: &[Observation]) -> Vec<Diagnostic> {
-    let mut first: std::collections::BTreeMap<(&str, &str, Period, &str), &Observation> = Default::default();
+    let mut before: std::collections::BTreeMap<(&str, &str, Period, &str), Vec<&Observation>> = Default::default();
     let mut out = vec![];
     for o in obs.iter().filter(|o| o.evidence == Evidence::Printed) {
         let key = (o.source_id.as_str(), o.series.as_str(), o.period, o.category.as_str());
-        match first.get(&key) {
-            Some(f) if !both_can_hold(f, o) => out.push(Diagnostic::finding(
+        let seen = before.entry(key).or_default();
+        if let Some(f) = seen.iter().find(|f| !both_can_hold(f, o)) {
+            out.push(Diagnostic::finding(
                 &o.file,
                 o.line,
                 o.column,
                 kind::SOURCE_DIFFERS_FROM_ITSELF,
-                format!("{} gives {} for {} {} here and {} at {}:{}", o.source_id, o.value_text(), o.series, o.period.label(), f.value_text(), f.file, f.line),
-            )),
-            Some(_) => {}
-            None => {
-                first.insert(key, o);
-            }
+                format!("{} gives {} for {} {} here and {} at {}:{}", o.source_id, as_printed(o), o.series, o.period.label(), as_printed(f), f.file, f.line),
+            ));
         }
+        seen.push(o);
     }
     out
 }

@@ -192,8 +192,8 @@ fn bounds_agree_with_what_they_allow_and_are_flagged() {
     assert!(r.contains("lower-bound") && r.contains("upper-bound") && !r.contains("conflict"), "{r}");
     // `show` says of each printed figure what the data says of it
     let out = stdout(&w.run(&["show", "camps.population", "--from", "1942", "--to", "1942"]));
-    assert!(out.lines().any(|l| l.contains("demo2") && l.contains(" 1600 ") && l.ends_with("[at least]")), "{out}");
-    assert!(out.lines().any(|l| l.contains("demo ") && l.ends_with("[at most]")), "{out}");
+    assert!(out.lines().any(|l| l.contains("demo2") && l.contains(" 1600 ") && l.ends_with("[lower bound]")), "{out}");
+    assert!(out.lines().any(|l| l.contains("demo ") && l.ends_with("[upper bound]")), "{out}");
 }
 
 /// A `preferred` rule gives the value only where a preferred source has one; elsewhere the median

@@ -118,6 +118,7 @@ const CASES: &[Case] = &[
     Case { name: "a register claim a cell short", file: "register-claims.csv", content: b"id,statement,source_id,location,name_patterns,date,comparison,value\nr1,x,demo,p. 1,bam,1939-01-01,equals\n", kind: "missing-cell", at: "data/register-claims.csv:2:8" },
     Case { name: "a register claim with a quote never closed", file: "register-claims.csv", content: b"id,statement,source_id,location,name_patterns,date,comparison,value\nr1,\"x,demo,p. 1,bam,1939-01-01,equals,5\n", kind: "csv-error", at: "data/register-claims.csv:2:2" },
     Case { name: "two figures of one source at one place", file: "tables/demo2/text.csv", content: b"series,period_start,period_end,category,value,unit,location,note\ncamps.population,1939-01-01,,,1200,persons,p. 5,\ncamps.population,1939-01-01,,,1300,persons,p. 5,\n", kind: "duplicate-key", at: "data/tables/demo2/text.csv:3:5" },
+    Case { name: "a register claim with an unknown source and a bad date", file: "register-claims.csv", content: b"id,statement,source_id,location,name_patterns,date,comparison,value\nr1,x,nosuch,p. 1,bam,1939-12-31,equals,5\n", kind: "unknown-source", at: "data/register-claims.csv:2:3" },
     Case { name: "a text cell a spreadsheet would run as a formula", file: "tables/demo2/text.csv", content: b"series,period_start,period_end,category,value,unit,location,note\ncamps.population,1939-01-01,,,1210,persons,p. 5,\"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"\n", kind: "csv-error", at: "data/tables/demo2/text.csv:2:8" },
 ];
 
@@ -191,6 +192,11 @@ fn a_printed_range_is_no_difference_but_a_bound_it_breaks_is() {
     w.write("tables/demo2/text.csv", format!("{head}camps.population,1939-01-01,,,1300,persons,\"p. 5, low end\",,,lower\ncamps.population,1939-01-01,,,1200,persons,\"p. 5, high end\",,,upper\n").as_bytes());
     let err = stderr(&w.run(&["validate"]));
     assert!(err.contains("data/tables/demo2/text.csv:3:5: finding[source-differs-from-itself]"), "{err}");
+    // a figure is set against every earlier one, not only the first: a count outside the source's
+    // own printed range is reported even when the range was entered first
+    w.write("tables/demo2/text.csv", format!("{head}camps.population,1939-01-01,,,1200,persons,\"p. 5, low end\",,,lower\ncamps.population,1939-01-01,,,1300,persons,\"p. 5, high end\",,,upper\ncamps.population,1939-01-01,,,1400,persons,p. 9,,,\n").as_bytes());
+    let err = stderr(&w.run(&["validate"]));
+    assert!(err.contains("data/tables/demo2/text.csv:4:5: finding[source-differs-from-itself]: demo2 gives 1400 for camps.population 1939-01-01 here and at most 1300 at data/tables/demo2/text.csv:3"), "{err}");
     // nor an exact figure below the source's own "more than"
     w.write("tables/demo2/text.csv", format!("{head}camps.population,1939-01-01,,,1300,persons,p. 5,,,lower\ncamps.population,1939-01-01,,,1250,persons,p. 9,,,\n").as_bytes());
     let err = stderr(&w.run(&["validate"]));
