@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Python side of CI (called by .ci/run after the Rust tests): validate data/clean/datapackage.json
-# with frictionless, check the Parquet exports against the CSV, execute every notebook in notebooks/.
+# with frictionless, check the Parquet exports against the CSV, run the Python snippets of README.md and
+# docs/using-the-data.md, execute every notebook in notebooks/.
 # Uses a venv under $HOME/.cache/gulagstats-venv with the pins in .ci/requirements-python.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,6 +43,10 @@ fi
 
 echo "== python: Parquet against CSV"
 "$PY" .ci/check_exports.py parquet
+
+echo "== python: the documentation's Python snippets"
+"$PY" .ci/run_doc_snippets.py > "$tmp/snippets.txt" 2>&1 || { cat "$tmp/snippets.txt"; exit 1; }
+tail -n 1 "$tmp/snippets.txt"
 
 echo "== python: notebooks"
 "$PY" .ci/run_notebooks.py

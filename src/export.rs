@@ -250,7 +250,7 @@ pub fn reconciled_table(rec: &[Reconciled], unc: &crate::reconcile::Uncertainty)
             f("low", FieldType::Number, "Low end of the range (low <= value)", true),
             f("high", FieldType::Number, "High end of the range (value <= high)", true),
             f("unit", FieldType::String, "persons, percent, per_1000 or count", true).one_of(UNITS),
-            f("n_sources", FieldType::Integer, "Number of sources with a value", true),
+            f("n_sources", FieldType::Integer, "Number of sources with a value (copies of one document each counted; for a value derived from parts, the sources of its parts: see coverage for independent documents)", true),
             f("method", FieldType::String, "Rule that chose the value (preferred:<source>, median-of-documents, most-precise-document, single-document, tightest-bound, between-bounds, monte-carlo:<rule>)", true),
             f("sources", FieldType::String, "Sources, ';'-joined", true),
             f("flags", FieldType::String, "';'-joined flags: conflict, single-source, witness-variant, witness-excluded, gap-filled, input-conflict, years-missing, identity-finding, lower-bound, upper-bound, uncertainty:<rule>", false),
