@@ -264,7 +264,12 @@ pub fn eval_traced(e: &Expr, env: &Env, terms: &mut Vec<Term>) -> Result<Iv, Str
             let cat = |i: usize| args.get(i).cloned().unwrap_or_default();
             let mut get = |s: &str, p: Period, c: &str| -> Result<Iv, String> {
                 let r = env.rec.get(&(s.to_string(), p, c.to_string())).ok_or_else(|| format!("no value of {s} for {}..{}{}", p.start, p.end, if c.is_empty() { String::new() } else { format!(" [{c}]") }))?;
-                let iv = Iv { value: r.value, low: r.low, high: r.high };
+                // a value that is only a source's "more than" (or "at most") allows anything above
+                // (below) it: its range is open on that side (a lower and an upper bound together
+                // keep the interval between them)
+                let has = |f: &str| r.flags.iter().any(|x| x == f);
+                let (lower, upper) = (has("lower-bound"), has("upper-bound"));
+                let iv = Iv { value: r.value, low: if upper && !lower { f64::NEG_INFINITY } else { r.low }, high: if lower && !upper { f64::INFINITY } else { r.high } };
                 terms.push(Term { series: s.to_string(), period: p, category: c.to_string(), iv, unit: r.unit, decimals: r.decimals, sources: r.sources.clone(), flags: r.flags.clone() });
                 Ok(iv)
             };

@@ -326,6 +326,9 @@ pub fn fmt_num(v: f64, decimals: usize) -> String {
 /// A value for people to read: counts of persons or things with thousands separators, others
 /// with their printed decimals.
 pub fn fmt_value(unit: Unit, v: f64, decimals: usize) -> String {
+    if v.is_infinite() {
+        return "unbounded".to_string();
+    }
     match unit {
         Unit::Persons | Unit::Count => fmt_thousands(v),
         _ => fmt_num(v, decimals),

@@ -194,6 +194,16 @@ fn bounds_agree_with_what_they_allow_and_are_flagged() {
     let out = stdout(&w.run(&["show", "camps.population", "--from", "1942", "--to", "1942"]));
     assert!(out.lines().any(|l| l.contains("demo2") && l.contains(" 1600 ") && l.ends_with("[lower bound]")), "{out}");
     assert!(out.lines().any(|l| l.contains("demo ") && l.ends_with("[upper bound]")), "{out}");
+    // `eval`: a value that is only a "more than" allows any figure above it, and none below;
+    // "more than 1,600 and at most 1,700" keeps the interval between them
+    let o = w.run(&["eval", "at(camps.population, 1941-01-01)", "--expected", "2500"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).contains("(range 1,500 to unbounded)") && stdout(&o).contains("inside the range the data allows"), "{}", stdout(&o));
+    let o = w.run(&["eval", "at(camps.population, 1941-01-01)", "--expected", "1400"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let o = w.run(&["eval", "at(camps.population, 1942-01-01)", "--expected", "1800"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stdout(&o).contains("(range 1,600 to 1,700)"), "{}", stdout(&o));
 }
 
 /// A `preferred` rule gives the value only where a preferred source has one; elsewhere the median
