@@ -496,6 +496,10 @@ pub fn reconcile(obs: &[Observation], rules: &Rules, unc: &Uncertainty) -> Vec<R
         };
         let bounds_only = !any_valued && docs.len() > 1 && chosen.is_none();
         let (lo_b, hi_b) = (tightest(Bound::Lower), tightest(Bound::Upper));
+        // where documents agree and the most precise gives the value, the rounder ones ("about 2.5
+        // million" beside 2,472,247) say nothing the precise one does not: the range is the precise
+        // documents' (as a bound that agrees stays out of it)
+        let mut precise_only: Option<Vec<String>> = None;
         let (value, method_name, decimals) = if let Some(c) = chosen {
             // a preferred figure that is a bound says so
             if let Some(word) = c.bound.flag().filter(|w| !flags.iter().any(|f| f == w)) {
@@ -516,6 +520,7 @@ pub fn reconcile(obs: &[Observation], rules: &Rules, unc: &Uncertainty) -> Vec<R
             let finest = doc_half.values().cloned().fold(f64::INFINITY, f64::min);
             let precise: Vec<&String> = doc_half.iter().filter(|(_, h)| **h <= finest + 1e-12).map(|(k, _)| k).collect();
             if !conflict && docs.len() > 1 && precise.len() < docs.len() {
+                precise_only = Some(precise.iter().map(|k| (*k).clone()).collect());
                 let mut meds: Vec<f64> = precise.iter().map(|k| docs[*k]).collect();
                 (median(&mut meds), "most-precise-document".to_string(), d)
             } else {
@@ -532,7 +537,8 @@ pub fn reconcile(obs: &[Observation], rules: &Rules, unc: &Uncertainty) -> Vec<R
             Bound::Upper => o.value <= hi_b,
             Bound::None => true,
         };
-        let in_range = |o: &&&Observation| (gives_value(&doc_of(&o.source_id)) && (!bounds_only || tight(o))) || conflict;
+        let precise_doc = |o: &Observation| precise_only.as_ref().is_none_or(|p| p.contains(&doc_of(&o.source_id)));
+        let in_range = |o: &&&Observation| (gives_value(&doc_of(&o.source_id)) && (!bounds_only || tight(o)) && precise_doc(o)) || conflict;
         let mut low = os.iter().filter(in_range).map(|o| o.value - range_slack(o)).fold(f64::INFINITY, f64::min);
         let mut high = os.iter().filter(in_range).map(|o| o.value + range_slack(o)).fold(f64::NEG_INFINITY, f64::max);
         low = low.min(value);
@@ -605,5 +611,20 @@ mod tests {
         // two lower bounds never disagree; a lower above an upper does
         assert!(!disagree(&obs(10.0, 0.0, Lower), &obs(900.0, 0.0, Lower)));
         assert!(disagree(&obs(900.0, 0.0, Lower), &obs(10.0, 0.0, Upper)));
+    }
+
+    #[test]
+    fn a_round_figure_that_agrees_does_not_widen_the_finer_ones_range() {
+        let (rules, unc) = (super::Rules::default(), super::Uncertainty::default());
+        let src = |mut o: Observation, s: &str| {
+            o.source_id = s.into();
+            o
+        };
+        // 2,472,247 to the person and "about 2.5 million": the count gives the value and the range
+        let r = super::reconcile(&[src(obs(2472247.0, 0.0, Bound::None), "a"), src(obs(2500000.0, 100000.0, Bound::None), "b")], &rules, &unc);
+        assert_eq!((r[0].value, r[0].low, r[0].high, r[0].method.as_str()), (2472247.0, 2472247.0, 2472247.0, "most-precise-document"));
+        // a round figure that conflicts stays in the range, so that the conflict shows
+        let r = super::reconcile(&[src(obs(2472247.0, 0.0, Bound::None), "a"), src(obs(2700000.0, 100000.0, Bound::None), "b")], &rules, &unc);
+        assert!(r[0].flags.iter().any(|f| f == "conflict") && r[0].high >= 2750000.0, "{:?}", r[0]);
     }
 }

@@ -125,7 +125,8 @@ fn a_cell_can_be_of_another_series_than_its_column() {
 }
 
 /// Two exact counts that differ by a single person disagree; two percents printed to different
-/// decimals that agree within rounding do not, and a whole percent's range spans its rounding.
+/// decimals that agree within rounding do not, and the finer one gives the value and the range (a
+/// rounder figure that agrees adds nothing to it).
 #[test]
 fn counts_are_exact_and_percents_rounded() {
     let w = Work::new();
@@ -137,15 +138,15 @@ fn counts_are_exact_and_percents_rounded() {
     assert!(r.contains(",1200,1201,persons,"), "whole counts, no rounding slack: {r}");
     let r = row("camps.counterrevolutionaries_share,1938-01-01,");
     assert!(!r.contains("conflict"), "10.5 vs 10.46 is rounding: {r}");
-    assert!(r.contains(",10.45,10.55,percent,"), "the range keeps its half units: {r}");
+    assert!(r.contains(",10.46,10.455,10.465,percent,2,most-precise-document,"), "the finer figure's half units: {r}");
     let r = row("camps.counterrevolutionaries_share,1940-01-01,");
     assert!(!r.contains("conflict"), "11.5 vs 12 is rounding: {r}");
-    assert!(r.contains(",11.45,12.50,percent,"), "a whole percent 12 reaches 12.5: {r}");
+    assert!(r.contains(",11.5,11.45,11.55,percent,2,most-precise-document,"), "the whole percent 12 agrees and adds nothing: {r}");
 }
 
 /// A figure the data marks as rounded (`rounded_to`: "1,2 thousand" is rounded to 100) agrees with
-/// an exact count within that rounding, and the range spans the rounding. Words in a note change
-/// nothing: "about 1,300" without `rounded_to` is exact.
+/// an exact count within that rounding, and the count gives the value and the range. Words in a
+/// note change nothing: "about 1,300" without `rounded_to` is exact.
 #[test]
 fn figures_marked_rounded_are_rounded() {
     let w = Work::new();
@@ -155,7 +156,7 @@ fn figures_marked_rounded_are_rounded() {
     let row = |p: &str| line_of(&rec, p);
     let r = row("camps.population,1939-01-01,");
     assert!(!r.contains("conflict"), "1,234 lies within 1,2 thousand: {r}");
-    assert!(r.contains(",1150,1250,persons,"), "{r}");
+    assert!(r.contains(",1234,1234,1234,persons,2,most-precise-document,"), "{r}");
     let r = row("camps.population,1940-01-01,");
     assert!(r.contains(",1300,1301,persons,") && r.contains("conflict"), "a note's words do not round: {r}");
 }
@@ -323,7 +324,8 @@ fn plot_draws_only_the_named_figure() {
 #[test]
 fn the_most_precise_document_gives_the_value_when_documents_agree_within_rounding() {
     let w = Work::new();
-    // demo prints 93 exactly; demo2 prints "about 90" (rounded to tens): no conflict, value 93
+    // demo prints 93 exactly; demo2 prints "about 90" (rounded to tens): no conflict, value 93, and
+    // the range is the count's own (the round figure that agrees adds nothing)
     w.write("tables/demo/extra.csv", b"series,period_start,period_end,category,value,unit,location,note\ncamps.deaths,1939-01-01,1939-12-31,,93,persons,p. 3,\n");
     w.write("tables/demo/extra.toml", b"title = \"extra\"\nlayout = \"long\"\nunit = \"persons\"\n");
     let t = w.read("tables/demo2/text.csv").replace(",note\n", ",note,rounded_to\n").replace("\n", ",\n").replacen(",rounded_to,\n", ",rounded_to\n", 1) + "camps.deaths,1939-01-01,1939-12-31,,90,persons,p. 8,about 90,10\n";
@@ -333,7 +335,7 @@ fn the_most_precise_document_gives_the_value_when_documents_agree_within_roundin
     let rec = std::fs::read_to_string(w.path("o/data/clean/reconciled.csv")).unwrap();
     let row = |p: &str| line_of(&rec, p);
     let r = row("camps.deaths,1939-01-01,1939-12-31,,");
-    assert!(r.starts_with("camps.deaths,1939-01-01,1939-12-31,,93,85,95,persons,2,most-precise-document,demo;demo2,"), "{r}");
+    assert!(r.starts_with("camps.deaths,1939-01-01,1939-12-31,,93,93,93,persons,2,most-precise-document,demo;demo2,"), "{r}");
     assert!(!r.contains("conflict"), "{r}");
     // 1200 against 1210 (both exact) is a conflict: the median of the two documents
     let r = row("camps.population,1939-01-01,1939-01-01,,");
