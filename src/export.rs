@@ -397,6 +397,7 @@ pub fn conflicts_table(ds: &[crate::conflicts::Disagreement]) -> Table {
                     Cell::Str(e.obs.source_id.clone()),
                     Cell::Str(e.document.clone()),
                     Cell::Num(Some((e.obs.value, e.obs.decimals))),
+                    Cell::Str(e.obs.precision_tags().join("; ")),
                     Cell::Str(e.obs.location.clone()),
                     Cell::Str(e.excluded.unwrap_or("").to_string()),
                 ]
@@ -421,6 +422,7 @@ pub fn conflicts_table(ds: &[crate::conflicts::Disagreement]) -> Table {
             f("source_id", FieldType::String, "Source of this value", true),
             f("document", FieldType::String, "The document the source witnesses (a witness group's document, or the source itself)", true),
             f("value", FieldType::Number, "The value as the source gives it", true),
+            f("precision", FieldType::String, "What the data says of the value's precision: lower bound or upper bound (a source's 'more than', 'at most'), rounded to N ('about 600 thousand'), ';'-joined; empty for a figure printed in full", false),
             f("location", FieldType::String, "Where in the source", true),
             f("excluded_reason", FieldType::String, "Why this value is left out of reconciliation (empty: it is used)", false),
         ],

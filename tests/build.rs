@@ -475,9 +475,9 @@ fn conflicts_lists_each_disagreement_with_sources_and_recorded_reasons() {
     assert!(out.contains("flags single-source;witness-excluded") && out.contains("        excluded from reconciliation: Digits transposed in this copy (test)."), "{out}");
     let csv = stdout(&w.run(&["conflicts", "--format", "csv"]));
     let lines: Vec<&str> = csv.lines().collect();
-    assert_eq!(lines[0], "series,period_start,period_end,category,unit,reconciled_value,low,high,flags,source_id,document,value,location,excluded_reason");
+    assert_eq!(lines[0], "series,period_start,period_end,category,unit,reconciled_value,low,high,flags,source_id,document,value,precision,location,excluded_reason");
     assert_eq!(lines.len(), 3, "{csv}");
-    assert!(lines[2].starts_with("camps.population,1939-01-01,1939-01-01,,persons,1200,1200,1200,single-source;witness-excluded,demo2,demo2,1210,p. 5,Digits transposed"), "{csv}");
+    assert!(lines[2].starts_with("camps.population,1939-01-01,1939-01-01,,persons,1200,1200,1200,single-source;witness-excluded,demo2,demo2,1210,,p. 5,Digits transposed"), "{csv}");
     // the same table is exported and described in the data package
     let o = w.run(&["export", "--out", "o"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
