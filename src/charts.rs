@@ -136,9 +136,10 @@ fn obs_pt(o: &crate::model::Observation, x: f64) -> Pt {
 
 /// +1 for a point printed as a lower bound, -1 for an upper bound, 0 otherwise.
 fn bound_sign(p: &Pt) -> i32 {
-    match p.flags.as_str() {
-        "lower-bound" => 1,
-        "upper-bound" => -1,
+    let has = |f: &str| p.flags.split(';').any(|x| x == f);
+    match (has("lower-bound"), has("upper-bound")) {
+        (true, false) => 1,
+        (false, true) => -1,
         _ => 0,
     }
 }

@@ -240,7 +240,7 @@ pub fn eval_traced(e: &Expr, env: &Env, terms: &mut Vec<Term>) -> Result<Iv, Str
             let r = match op {
                 '+' => add(a, b),
                 '-' => Iv { value: a.value - b.value, low: a.low - b.high, high: a.high - b.low },
-                '*' => corners(a.value * b.value, [a.low * b.low, a.low * b.high, a.high * b.low, a.high * b.high]),
+                '*' => corners(a.value * b.value, [mul_end(a.low, b.low), mul_end(a.low, b.high), mul_end(a.high, b.low), mul_end(a.high, b.high)]),
                 _ => {
                     if b.value == 0.0 {
                         return Err("division by zero".into());
@@ -267,16 +267,30 @@ pub fn eval_traced(e: &Expr, env: &Env, terms: &mut Vec<Term>) -> Result<Iv, Str
                 // a value that is only a source's "more than" (or "at most") allows anything above
                 // (below) it: its range is open on that side (a lower and an upper bound together
                 // keep the interval between them)
+                // as far as a count or a share can go: not below 0 where the row is not negative
+                // (as reconciliation clips), not above 100 percent
                 let has = |f: &str| r.flags.iter().any(|x| x == f);
                 let (lower, upper) = (has("lower-bound"), has("upper-bound"));
-                let iv = Iv { value: r.value, low: if upper && !lower { f64::NEG_INFINITY } else { r.low }, high: if lower && !upper { f64::INFINITY } else { r.high } };
+                let floor = if r.low >= 0.0 { 0.0 } else { f64::NEG_INFINITY };
+                let ceiling = if r.unit == crate::model::Unit::Percent && r.high <= 100.0 { 100.0 } else { f64::INFINITY };
+                let iv = Iv { value: r.value, low: if upper && !lower { floor } else { r.low }, high: if lower && !upper { ceiling } else { r.high } };
                 terms.push(Term { series: s.to_string(), period: p, category: c.to_string(), iv, unit: r.unit, decimals: r.decimals, sources: r.sources.clone(), flags: r.flags.clone() });
                 Ok(iv)
             };
             let printed = |terms: &mut Vec<Term>, src: &str, s: &str, p: Period, c: &str, what: &str| -> Result<Iv, String> {
-                let o = env.obs.iter().find(|o| o.source_id == src && o.series == s && o.period == p && o.category == c).ok_or_else(|| format!("{src} prints no {s} for {what}"))?;
-                terms.push(Term { series: s.to_string(), period: p, category: c.to_string(), iv: Iv::exact(o.value), unit: o.unit, decimals: o.decimals, sources: vec![src.to_string()], flags: vec![o.evidence.as_str().to_string()] });
-                Ok(Iv::exact(o.value))
+                let rows: Vec<&Observation> = env.obs.iter().filter(|o| o.source_id == src && o.series == s && o.period == p && o.category == c).collect();
+                let o = rows.first().ok_or_else(|| format!("{src} prints no {s} for {what}"))?;
+                // the values the source's figure allows: its rounding, a bound's open side, a
+                // printed range's two ends (the rows taken together)
+                let (low, high) = rows.iter().map(|o| crate::reconcile::allowed(o)).fold((f64::NEG_INFINITY, f64::INFINITY), |(l, h), (a, b)| (l.max(a), h.min(b)));
+                let (low, high) = if low <= o.value && o.value <= high { (low, high) } else { (o.value, o.value) };
+                let ceiling = if o.unit == crate::model::Unit::Percent && o.value <= 100.0 { 100.0 } else { f64::INFINITY };
+                let iv = Iv { value: o.value, low: if low.is_infinite() && o.value >= 0.0 { 0.0 } else { low }, high: high.min(ceiling) };
+                let mut flags = vec![o.evidence.as_str().to_string()];
+                flags.extend(rows.iter().filter_map(|o| o.bound.flag()).map(String::from));
+                flags.dedup();
+                terms.push(Term { series: s.to_string(), period: p, category: c.to_string(), iv, unit: o.unit, decimals: o.decimals, sources: vec![src.to_string()], flags });
+                Ok(iv)
             };
             match name.as_str() {
                 "at" => {
@@ -316,7 +330,22 @@ fn add(a: Iv, b: Iv) -> Iv {
 }
 
 fn corners(value: f64, c: [f64; 4]) -> Iv {
-    Iv { value, low: c.iter().copied().fold(f64::INFINITY, f64::min), high: c.iter().copied().fold(f64::NEG_INFINITY, f64::max) }
+    let (low, high) = (c.iter().copied().fold(f64::INFINITY, f64::min), c.iter().copied().fold(f64::NEG_INFINITY, f64::max));
+    // every corner undefined (inf / inf): nothing is known of the range
+    if low <= high {
+        Iv { value, low, high }
+    } else {
+        Iv { value, low: f64::NEG_INFINITY, high: f64::INFINITY }
+    }
+}
+
+/// A product of two range ends: 0 times an unbounded end is 0 (the end of 0 * [1, inf) is 0), not NaN.
+fn mul_end(x: f64, y: f64) -> f64 {
+    if x == 0.0 || y == 0.0 {
+        0.0
+    } else {
+        x * y
+    }
 }
 
 fn years(a: &str, b: &str) -> Result<(i32, i32), String> {
@@ -560,5 +589,29 @@ mod tests {
         assert_eq!((v.value, v.low, v.high), (1.0, f64::NEG_INFINITY, f64::INFINITY));
         // a sum needs every year
         assert!(eval_traced(&parse("sum(x.y, 1940, 1941)").unwrap(), &env, &mut vec![]).unwrap_err().contains("1941-01-01..1941-12-31"));
+    }
+
+    #[test]
+    fn open_ranges_stay_numbers() {
+        use crate::model::{Bound, Evidence, Unit};
+        // a "more than 10" count (open above) and an "at most 44 percent" share (open below)
+        let row = |s: &str, unit: Unit, v: f64, flag: &str| Reconciled { series: s.into(), period: Period::year(1940), category: String::new(), value: v, low: v, high: v, unit, decimals: 0, n_sources: 1, method: "single-document".into(), sources: vec!["a".into()], flags: vec![flag.into()] };
+        let (lo, up) = (row("x.y", Unit::Persons, 10.0, "lower-bound"), row("x.s", Unit::Percent, 44.0, "upper-bound"));
+        let mut rec = BTreeMap::new();
+        rec.insert(("x.y".to_string(), Period::year(1940), String::new()), &lo);
+        rec.insert(("x.s".to_string(), Period::year(1940), String::new()), &up);
+        let ob = |v: f64, bound: Bound| Observation { series: "x.y".into(), period: Period::year(1940), category: String::new(), value: v, decimals: 0, rounded_to: 0.0, bound, unit: Unit::Persons, source_id: "r".into(), location: format!("p. {v}"), evidence: Evidence::Printed, note: String::new(), file: String::new(), line: 0, column: 0 };
+        let obs = [ob(351.0, Bound::Lower), ob(360.0, Bound::Upper)];
+        let env = Env { rec, obs: &obs };
+        let iv = |s: &str| eval_traced(&parse(s).unwrap(), &env, &mut vec![]).unwrap();
+        // open sides end where a count or a share ends
+        assert_eq!(iv("flow(x.y, 1940)"), Iv { value: 10.0, low: 10.0, high: f64::INFINITY });
+        assert_eq!(iv("flow(x.s, 1940)"), Iv { value: 44.0, low: 0.0, high: 44.0 });
+        assert_eq!(iv("100 - flow(x.s, 1940)"), Iv { value: 56.0, low: 56.0, high: 100.0 });
+        // 0 times an open range is 0, never NaN
+        let v = iv("0 * (flow(x.y, 1940) - flow(x.y, 1940)) + flow(x.y, 1940)");
+        assert!(v.low == 10.0 && v.high == f64::INFINITY, "{v:?}");
+        // a source's printed range, entered as its two ends, is the interval between them
+        assert_eq!(iv("src(r, x.y, 1940)"), Iv { value: 351.0, low: 351.0, high: 360.0 });
     }
 }

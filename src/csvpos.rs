@@ -16,7 +16,7 @@ use crate::diag::{kind, Diagnostic};
 #[derive(Debug, Clone)]
 pub struct Field {
     pub text: String,
-    /// byte offset of its first character (the opening quote of a quoted field)
+    /// byte offset of its first character (a quoted field's opening quote, or the spaces before it)
     pub offset: usize,
     /// line on which it starts, from 1
     pub line: usize,
@@ -139,15 +139,18 @@ pub fn read(text: &str) -> Parsed {
                     pos += 1;
                 }
                 if !closed {
-                    problems.push(Problem { oddity: Oddity::Unclosed, line: fline, cell, column: fcol });
+                    // at the quote, after any spaces (ASCII: one column each)
+                    problems.push(Problem { oddity: Oddity::Unclosed, line: fline, cell, column: fcol + blanks });
                     return Parsed { records, problems, complete: false };
                 }
-                // and spaces after the closing quote
+                // and spaces after the closing quote (kept if text follows them: that text is kept)
+                let after = pos;
                 while pos < n && matches!(b[pos], b' ' | b'\t') {
                     pos += 1;
                 }
                 if pos < n && !matches!(b[pos], b',' | b'\n' | b'\r') {
                     problems.push(Problem { oddity: Oddity::TextAfterQuote, line, cell, column: col(line_start, pos) });
+                    value.extend_from_slice(&b[after..pos]);
                     while pos < n && !matches!(b[pos], b',' | b'\n' | b'\r') {
                         value.push(b[pos]);
                         pos += 1;
@@ -220,6 +223,11 @@ mod tests {
         let p = read("a,b\n1, \"x, y\" \n");
         assert!(p.problems.is_empty(), "{p:?}");
         assert_eq!(p.records[1].fields[1].text, "x, y");
+        // text after a closing quote keeps the spaces before it; an unclosed quote after spaces is
+        // placed at the quote
+        let p = read("a,b\n1, \"x\" y\n");
+        assert_eq!((p.records[1].fields[1].text.as_str(), p.problems[0].oddity), ("x y", Oddity::TextAfterQuote));
+        assert_eq!(where_("a,b\n1,  \"x\n"), vec![(Oddity::Unclosed, 2, 2, 5)]);
         // a CRLF file's line end inside a quoted cell is read as LF, as in an LF file
         assert_eq!(read("a\r\n\"x\r\ny\"\r\n").records[1].fields[0].text, "x\ny");
         // columns count characters, not bytes

@@ -383,7 +383,7 @@ pub fn range_slack(o: &Observation) -> f64 {
 
 /// The values a printed figure allows: its rounding on either side, open above for a lower bound
 /// ("more than 1.7 million") and below for an upper bound ("did not exceed 44 percent").
-fn allowed(o: &Observation) -> (f64, f64) {
+pub fn allowed(o: &Observation) -> (f64, f64) {
     let s = range_slack(o);
     match o.bound {
         Bound::None => (o.value - s, o.value + s),
@@ -453,8 +453,12 @@ pub fn reconcile(obs: &[Observation], rules: &Rules, unc: &Uncertainty) -> Vec<R
         }
         // the bound a document's value is ("more than ..."), where it is one
         let mut doc_bound: BTreeMap<String, Bound> = BTreeMap::new();
+        // every bound the primary copy of a document prints: a printed range is a "more than" and
+        // an "at most" row of one source, and both ends say where the value lies
+        let mut primary_bounds: Vec<&Observation> = Vec::new();
         for (d, v) in by_doc {
             let first = rules.primary(&v);
+            primary_bounds.extend(v.iter().filter(|o| o.source_id == first.source_id && o.bound != Bound::None).copied());
             if v.iter().any(|o| disagree(o, first)) {
                 flags.push("witness-variant".to_string());
             }
@@ -476,7 +480,7 @@ pub fn reconcile(obs: &[Observation], rules: &Rules, unc: &Uncertainty) -> Vec<R
             }
         } else {
             for b in [Bound::Lower, Bound::Upper] {
-                if let Some(word) = b.flag().filter(|_| doc_bound.values().any(|x| *x == b)) {
+                if let Some(word) = b.flag().filter(|_| primary_bounds.iter().any(|o| o.bound == b)) {
                     flags.push(word.to_string());
                 }
             }
@@ -491,15 +495,16 @@ pub fn reconcile(obs: &[Observation], rules: &Rules, unc: &Uncertainty) -> Vec<R
         // highest "more than", the lowest "at most"; lower and upper bounds together leave the
         // interval between them
         let tightest = |b: Bound| {
-            let vs = docs.iter().filter(|(d, _)| doc_bound[*d] == b).map(|(_, v)| *v);
+            let vs = primary_bounds.iter().filter(|o| o.bound == b).map(|o| o.value);
             if b == Bound::Lower { vs.fold(f64::NEG_INFINITY, f64::max) } else { vs.fold(f64::INFINITY, f64::min) }
         };
-        let bounds_only = !any_valued && docs.len() > 1 && chosen.is_none();
+        // (one document printing a range is bounds only too: its two ends, not its first row)
+        let bounds_only = !any_valued && (docs.len() > 1 || primary_bounds.len() > 1) && chosen.is_none();
         let (lo_b, hi_b) = (tightest(Bound::Lower), tightest(Bound::Upper));
         // where documents agree and the most precise gives the value, the rounder ones ("about 2.5
         // million" beside 2,472,247) say nothing the precise one does not: the range is the precise
         // documents' (as a bound that agrees stays out of it)
-        let mut precise_only: Option<Vec<String>> = None;
+        let mut precise_only: Option<(Vec<String>, f64)> = None;
         let (value, method_name, decimals) = if let Some(c) = chosen {
             // a preferred figure that is a bound says so
             if let Some(word) = c.bound.flag().filter(|w| !flags.iter().any(|f| f == w)) {
@@ -520,7 +525,7 @@ pub fn reconcile(obs: &[Observation], rules: &Rules, unc: &Uncertainty) -> Vec<R
             let finest = doc_half.values().cloned().fold(f64::INFINITY, f64::min);
             let precise: Vec<&String> = doc_half.iter().filter(|(_, h)| **h <= finest + 1e-12).map(|(k, _)| k).collect();
             if !conflict && docs.len() > 1 && precise.len() < docs.len() {
-                precise_only = Some(precise.iter().map(|k| (*k).clone()).collect());
+                precise_only = Some((precise.iter().map(|k| (*k).clone()).collect(), finest));
                 let mut meds: Vec<f64> = precise.iter().map(|k| docs[*k]).collect();
                 (median(&mut meds), "most-precise-document".to_string(), d)
             } else {
@@ -537,7 +542,9 @@ pub fn reconcile(obs: &[Observation], rules: &Rules, unc: &Uncertainty) -> Vec<R
             Bound::Upper => o.value <= hi_b,
             Bound::None => true,
         };
-        let precise_doc = |o: &Observation| precise_only.as_ref().is_none_or(|p| p.contains(&doc_of(&o.source_id)));
+        // (and of those only the copies printed as finely: a rounded reprint of the precise
+        // document says no more than a rounded document does)
+        let precise_doc = |o: &Observation| precise_only.as_ref().is_none_or(|(p, finest)| p.contains(&doc_of(&o.source_id)) && o.half_unit() <= finest + 1e-12);
         let in_range = |o: &&&Observation| (gives_value(&doc_of(&o.source_id)) && (!bounds_only || tight(o)) && precise_doc(o)) || conflict;
         let mut low = os.iter().filter(in_range).map(|o| o.value - range_slack(o)).fold(f64::INFINITY, f64::min);
         let mut high = os.iter().filter(in_range).map(|o| o.value + range_slack(o)).fold(f64::NEG_INFINITY, f64::max);
@@ -626,5 +633,28 @@ mod tests {
         // a round figure that conflicts stays in the range, so that the conflict shows
         let r = super::reconcile(&[src(obs(2472247.0, 0.0, Bound::None), "a"), src(obs(2700000.0, 100000.0, Bound::None), "b")], &rules, &unc);
         assert!(r[0].flags.iter().any(|f| f == "conflict") && r[0].high >= 2750000.0, "{:?}", r[0]);
+        // nor does a rounded reprint of the precise document
+        let g: super::Rules = toml::from_str("[[witnesses]]\ndocument = \"A\"\nsources = [\"a\", \"a2\"]\n").unwrap();
+        let r = super::reconcile(&[src(obs(2472247.0, 0.0, Bound::None), "a"), src(obs(2500000.0, 100000.0, Bound::None), "a2"), src(obs(2500000.0, 100000.0, Bound::None), "b")], &g, &unc);
+        assert_eq!((r[0].low, r[0].high), (2472247.0, 2472247.0), "{:?}", r[0]);
+    }
+
+    #[test]
+    fn a_printed_range_of_one_source_is_both_its_ends() {
+        let (rules, unc) = (super::Rules::default(), super::Uncertainty::default());
+        let src = |mut o: Observation, s: &str| {
+            o.source_id = s.into();
+            o
+        };
+        // "351,000 - 360,000", entered as a lower and an upper row, in either order
+        for rows in [[(351000.0, Bound::Lower), (360000.0, Bound::Upper)], [(360000.0, Bound::Upper), (351000.0, Bound::Lower)]] {
+            let os: Vec<Observation> = rows.iter().map(|(v, b)| src(obs(*v, 0.0, *b), "s")).collect();
+            let r = super::reconcile(&os, &rules, &unc);
+            assert_eq!((r[0].value, r[0].low, r[0].high, r[0].method.as_str()), (355500.0, 351000.0, 360000.0, "between-bounds"), "{:?}", r[0]);
+            assert!(r[0].flags.iter().any(|f| f == "lower-bound") && r[0].flags.iter().any(|f| f == "upper-bound"), "{:?}", r[0]);
+        }
+        // beside another document's lower bound, the range's upper end still holds
+        let r = super::reconcile(&[src(obs(351000.0, 0.0, Bound::Lower), "s"), src(obs(360000.0, 0.0, Bound::Upper), "s"), src(obs(340000.0, 0.0, Bound::Lower), "t")], &rules, &unc);
+        assert!(r[0].flags.iter().any(|f| f == "upper-bound") && r[0].high == 360000.0, "{:?}", r[0]);
     }
 }

@@ -809,25 +809,31 @@ pub fn flows_over_intervals(cat: &Catalog, obs: &[Observation]) -> Vec<Diagnosti
         .collect()
 }
 
-/// Two printed figures of one source for one quantity at one `location`, in a long table: the
-/// exports key an observation by series, period, category, source and location, so the second would
-/// break that key (and a reader could not tell the two apart). An error at the second, naming the
-/// first. (A wide table writes `location` itself from its row and column; a repeated row there is
-/// already a `duplicate-key` error of the row.)
+/// Two printed figures of one source for one quantity at one `location`: the exports key an
+/// observation by series, period, category, source and location, so the second would break that
+/// key (and a reader could not tell the two apart). An error at the second, naming the first. (A
+/// wide table writes `location` itself from its manifest's `location`, row and column: a repeated row
+/// within one wide file is already a `duplicate-key` error of the row and is not reported again, but
+/// two wide files of one source with the same manifest `location` and rows are.)
 pub fn one_place_two_values(cat: &Catalog, obs: &[Observation]) -> Vec<Diagnostic> {
     let long: std::collections::BTreeSet<&str> = cat.tables.iter().filter(|t| t.manifest.is_long()).map(|t| t.csv_file.as_str()).collect();
     let mut first: std::collections::BTreeMap<(&str, &str, Period, &str, &str), &Observation> = Default::default();
     let mut out = vec![];
-    for o in obs.iter().filter(|o| o.evidence == Evidence::Printed && long.contains(o.file.as_str())) {
+    for o in obs.iter().filter(|o| o.evidence == Evidence::Printed) {
         let key = (o.source_id.as_str(), o.series.as_str(), o.period, o.category.as_str(), o.location.as_str());
+        let wide = !long.contains(o.file.as_str());
         match first.get(&key) {
-            Some(f) => out.push(Diagnostic::error(
-                &o.file,
-                o.line,
-                o.column,
-                kind::DUPLICATE_KEY,
-                format!("{} {} {} at '{}' is already given at {}:{}: say in `location` which figure is which (the exports key an observation by series, period, category, source and location)", o.source_id, o.series, o.period.label(), o.location, f.file, f.line),
-            )),
+            Some(f) if wide && f.file == o.file => {}
+            Some(f) => {
+                let hint = if wide { "give the two tables' manifests different `location`s" } else { "say in `location` which figure is which" };
+                out.push(Diagnostic::error(
+                    &o.file,
+                    o.line,
+                    o.column,
+                    kind::DUPLICATE_KEY,
+                    format!("{} {} {} at '{}' is already given at {}:{}: {hint} (the exports key an observation by series, period, category, source and location)", o.source_id, o.series, o.period.label(), o.location, f.file, f.line),
+                ))
+            }
             None => {
                 first.insert(key, o);
             }
@@ -844,20 +850,11 @@ fn as_printed(o: &Observation) -> String {
     }
 }
 
-/// Whether two figures a source gives for one quantity can both be true: two exact figures only if
-/// equal; a bound ("more than", "at most") with any figure that does not fall on its wrong side, so
-/// that a printed range entered as its two ends is no difference.
+/// Whether two figures a source gives for one quantity can both be true: some value is allowed by
+/// both, as reconciliation reads them (a count is exact; a rounded figure allows its rounding; a
+/// bound, its open side), so that a printed range entered as its two ends is no difference.
 fn both_can_hold(a: &Observation, b: &Observation) -> bool {
-    let fits = |bound: &Observation, other: &Observation| match (bound.bound, other.bound) {
-        (Bound::Lower, Bound::Lower) | (Bound::Upper, Bound::Upper) => true,
-        (Bound::Lower, _) => other.value >= bound.value,
-        (Bound::Upper, _) => other.value <= bound.value,
-        (Bound::None, _) => true,
-    };
-    if a.bound == Bound::None && b.bound == Bound::None {
-        return (a.value - b.value).abs() <= 1e-9;
-    }
-    fits(a, b) && fits(b, a)
+    !crate::reconcile::disagree(a, b)
 }
 
 /// One source that gives two figures for the same series, period and category that cannot both
