@@ -640,8 +640,14 @@ where
         if marked(&|p| p.gap_filled) {
             key.push("Triangle: gap-filled (derived).");
         }
-        if c.layers.iter().filter(|l| l.style == Style::Points).any(|l| l.points.iter().any(|p| bound_sign(p) != 0)) {
+        // a bound alone (an arrow) and a printed range (a capped bar), each said only where drawn
+        let points = || c.layers.iter().filter(|l| l.style == Style::Points);
+        let in_range = |l: &Layer, p: &Pt| l.points.iter().any(|q| q.x == p.x && bound_sign(q) == -bound_sign(p));
+        if points().any(|l| l.points.iter().any(|p| bound_sign(p) != 0 && !in_range(l, p))) {
             key.push("Arrow up / down from a marker: the source prints a lower / upper bound (\"more than\", \"at most\").");
+        }
+        if points().any(|l| l.points.iter().any(|p| bound_sign(p) != 0 && in_range(l, p))) {
+            key.push("Capped bar: a range the source prints (\"from ... to ...\").");
         }
         foot.draw(&Text::new(key.join(" "), (20, 6 + 17 * n), (FONT_FAMILY, 12).into_font().color(&grey))).map_err(e)?;
     }
@@ -755,8 +761,18 @@ where
                     .map_err(e)?
                     .label(l.label.clone())
                     .legend(move |(x, y)| Circle::new((x + 9, y), r.min(5), st));
-                // a bound: an arrow from the marker toward the side the figure leaves open
-                let arrows = l.points.iter().filter(|p| bound_sign(p) != 0).map(|p| {
+                // a printed range (a lower and an upper bound of the source at one x): a bar between
+                // its two ends, with caps; any other bound: an arrow from the marker toward the side
+                // the figure leaves open
+                let ranged = |p: &Pt| l.points.iter().any(|q| q.x == p.x && bound_sign(q) == -bound_sign(p) && bound_sign(p) != 0);
+                let bars = l.points.iter().filter(|p| bound_sign(p) == 1 && ranged(p)).filter_map(|p| {
+                    let top = l.points.iter().find(|q| q.x == p.x && bound_sign(q) == -1)?;
+                    Some(PathElement::new(vec![(p.x, cut(p.value)), (p.x, cut(top.value))], col.stroke_width(2)))
+                });
+                ch.draw_series(bars).map_err(e)?;
+                let caps = l.points.iter().filter(|p| ranged(p)).map(|p| EmptyElement::at((p.x, cut(p.value))) + PathElement::new(vec![(-6, 0), (6, 0)], col.stroke_width(2)));
+                ch.draw_series(caps).map_err(e)?;
+                let arrows = l.points.iter().filter(|p| bound_sign(p) != 0 && !ranged(p)).map(|p| {
                     let d = -bound_sign(p) * (r + 10);
                     let head = d - d.signum() * 5;
                     EmptyElement::at((p.x, cut(p.value))) + PathElement::new(vec![(0, 0), (0, d)], col.stroke_width(2)) + PathElement::new(vec![(-4, head), (0, d), (4, head)], col.stroke_width(2))
