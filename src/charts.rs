@@ -949,7 +949,7 @@ pub fn chart_tables(an: &Analysis) -> Vec<Table> {
         f("low", FieldType::Number, "Low end of the drawn range", true),
         f("high", FieldType::Number, "High end of the drawn range", true),
         f("sources", FieldType::String, "Sources, ';'-joined", false),
-        f("flags", FieldType::String, "Flags of the reconciled row (coverage chart: documents-disagree marks a cell whose documents disagree; estimates-vs-archives: a published estimate's lower-bound/upper-bound, an archival row's 'archival <series> <period>' then the flags of the reconciled rows it takes)", false),
+        f("flags", FieldType::String, "Flags of the reconciled row (coverage chart: documents-disagree marks a cell whose documents disagree; estimates-vs-archives: a published estimate's lower-bound/upper-bound, an archival row's 'archival <series> <period>' then the flags of the reconciled rows it takes; sources-* charts: a source's figure printed as a bound, lower-bound or upper-bound)", false),
     ];
     let charts = build_charts(an);
     let mut rows = Vec::new();

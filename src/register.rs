@@ -674,11 +674,19 @@ pub fn load_claims(data: &Path, known_source: impl Fn(&str) -> bool, diags: &mut
     let mut out = vec![];
     // rows the reader already found wrong (a cell too many or too few, a formula)
     let bad: std::collections::BTreeSet<usize> = diags.iter().filter(|d| d.file == rel && d.is_error()).map(|d| d.line).collect();
+    let mut ids: BTreeMap<String, usize> = BTreeMap::new();
     for rec in &rows {
         let line = rec.line;
         let errors_before = diags.iter().filter(|d| d.is_error()).count();
         let cell = |k: usize| rec.cells.get(ix[k]).map(|c| c.trim().to_string()).unwrap_or_default();
         let col = |k: usize| ix[k] + 1;
+        // a claim is named by its id in the report: two claims with one id could not be told apart
+        if !cell(0).is_empty() {
+            if let Some(first) = ids.insert(cell(0), line) {
+                diags.push(Diagnostic::error(&rel, line, col(0), kind::DUPLICATE_KEY, format!("register claim id '{}' is already used on line {first}", cell(0))));
+                ids.insert(cell(0), first);
+            }
+        }
         // the register counts on 1 January of each year: a claim dated otherwise would be checked
         // against the year's 1 January figure without a word
         let date = Date::parse(&cell(5)).filter(|d| d.m == 1 && d.d == 1);
