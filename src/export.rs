@@ -306,12 +306,18 @@ pub fn claims_table(results: &[ClaimResult]) -> Table {
 pub fn findings_table(identities: &[crate::check::Finding], diags: &[crate::diag::Diagnostic]) -> Table {
     let mut rows: Vec<Vec<Cell>> = identities
         .iter()
-        .map(|x| vec![Cell::Str("identity".into()), Cell::Str(x.identity.clone()), Cell::Str(x.series.clone()), Cell::Str(x.period.clone()), Cell::Str(String::new()), Cell::Str(x.message.clone())])
+        .map(|x| {
+            // the reconciled rows the identity joins, which carry the flag identity-finding: the way
+            // from a flagged row back to its finding
+            let joined: Vec<String> = x.rows.iter().map(|(s, p)| format!("{s} {}..{}", p.start, p.end)).collect();
+            vec![Cell::Str("identity".into()), Cell::Str(x.identity.clone()), Cell::Str(x.series.clone()), Cell::Str(x.period.clone()), Cell::Str(joined.join("; ")), Cell::Str(String::new()), Cell::Str(x.message.clone())]
+        })
         .collect();
     rows.extend(diags.iter().filter(|d| d.severity == crate::diag::Severity::Finding).map(|d| {
         vec![
             Cell::Str("data".into()),
             Cell::Str(d.kind.into()),
+            Cell::Str(String::new()),
             Cell::Str(String::new()),
             Cell::Str(String::new()),
             Cell::Str(format!("{}:{}:{}", d.file, d.line, d.column)),
@@ -328,6 +334,7 @@ pub fn findings_table(identities: &[crate::check::Finding], diags: &[crate::diag
             f("check", FieldType::String, "The identity or the finding's kind (e.g. part-not-above-whole, total-mismatch)", true),
             f("series", FieldType::String, "Series of an identity finding (empty for a data finding)", false),
             f("period", FieldType::String, "Period of an identity finding (empty for a data finding)", false),
+            f("reconciled_rows", FieldType::String, "The reconciled rows the broken identity joins, which carry the flag identity-finding, as 'series start..end', '; '-joined (empty for a data finding): filter on a flagged row's series and dates to find its finding", false),
             f("location", FieldType::String, "file:line:column of a data finding in data/ (empty for an identity finding)", false),
             f("message", FieldType::String, "What is wrong, with the figures", true),
         ],

@@ -593,6 +593,14 @@ fn a_printed_total_against_its_reconciled_parts_is_a_finding() {
         assert!(line_of(&rec, key).ends_with(";identity-finding") || line_of(&rec, key).ends_with(",identity-finding"), "{key}: {rec}");
     }
     assert!(!line_of(&rec, "gulag.population,1938-01-01,1938-01-01,,").contains("identity-finding"), "{rec}");
+    // and the finding names those rows, so that a flagged row finds its finding
+    let o = w.run(&["export", "--out", "f", "--format", "csv"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let fin = std::fs::read_to_string(w.path("f/findings.csv")).unwrap();
+    let row = fin.lines().find(|l| l.starts_with("identity,total-not-sum-of-parts,gulag.population,1939-01-01,")).unwrap_or_else(|| panic!("{fin}"));
+    for r in ["gulag.population 1939-01-01..1939-01-01", "camps.population 1939-01-01..1939-01-01", "colonies.population 1939-01-01..1939-01-01"] {
+        assert!(row.contains(r), "{r}: {row}");
+    }
     // a total that no source prints (the median of two documents) is named as reconciled, with its sources
     w.append("tables/demo2/text.csv", "gulag.population,1939-01-01,,,1830,persons,p. 7,\n");
     let out = stdout(&w.run(&["check"]));

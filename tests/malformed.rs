@@ -249,8 +249,8 @@ fn totals_and_shares_that_do_not_add_up_are_findings_not_errors() {
     let o = w.run(&["export", "--out", "x", "--format", "csv"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let f = std::fs::read_to_string(w.path("x/findings.csv")).unwrap();
-    assert!(f.lines().any(|l| l.starts_with("data,total-mismatch,,,data/tables/demo/deaths.csv:4:2,")), "{f}");
-    assert!(f.lines().any(|l| l.starts_with("data,source-differs-from-itself,,,data/tables/demo2/text.csv:3:5,")), "{f}");
+    assert!(f.lines().any(|l| l.starts_with("data,total-mismatch,,,,data/tables/demo/deaths.csv:4:2,")), "{f}");
+    assert!(f.lines().any(|l| l.starts_with("data,source-differs-from-itself,,,,data/tables/demo2/text.csv:3:5,")), "{f}");
 }
 
 #[test]
