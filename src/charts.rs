@@ -223,7 +223,7 @@ pub fn build_charts(an: &Analysis) -> Vec<Chart> {
         Unit::Persons,
         vec![layer("Camps (ITL)", Style::Band, yearly(an, "camps.population", 1934, 1953), 0), layer("Colonies (ITK)", Style::Band, yearly(an, "colonies.population", 1934, 1953), 0), layer("Colonies + prisons (printed together)", Style::Band, yearly(an, "colonies_prisons.population", 1934, 1953), 0), layer("Camps + colonies", Style::Band, yearly(an, "gulag.population", 1934, 1953), 0)],
         (1933.5, 1953.5),
-        "Colonies 1946 (956,224) very probably include 444,500 persons sentenced to corrective work without detention (GRZ 1993's note under Appendix B; docs/using-the-data.md), so the 1946 rise of the colony and camps + colonies lines is partly a change of definition.",
+        "Colonies 1946 (956,224) very probably include 444,500 persons sentenced to corrective work without detention (GRZ 1993's note under Appendix B; docs/using-the-data.md), so the 1946 rise of the colony and camps + colonies lines is partly a change of definition. Where a source prints camps + colonies, the line takes that figure, even where it is not the sum of the two lines drawn (1941, 1947 and 1953: identity findings, gulagstats check).",
     ));
 
     // the years of the chart in which camp deaths exceed the whole-GULAG deaths: the findings of
