@@ -144,6 +144,12 @@ fn bound_sign(p: &Pt) -> i32 {
     }
 }
 
+/// Whether a bound point is one end of a range its source prints: the source's other bound stands
+/// at the same x (drawn as a capped bar, not an arrow).
+fn in_printed_range(points: &[Pt], p: &Pt) -> bool {
+    bound_sign(p) != 0 && points.iter().any(|q| q.x == p.x && bound_sign(q) == -bound_sign(p))
+}
+
 fn pt(r: &Reconciled, x: f64) -> Pt {
     Pt {
         period: r.period,
@@ -642,11 +648,10 @@ where
         }
         // a bound alone (an arrow) and a printed range (a capped bar), each said only where drawn
         let points = || c.layers.iter().filter(|l| l.style == Style::Points);
-        let in_range = |l: &Layer, p: &Pt| l.points.iter().any(|q| q.x == p.x && bound_sign(q) == -bound_sign(p));
-        if points().any(|l| l.points.iter().any(|p| bound_sign(p) != 0 && !in_range(l, p))) {
+        if points().any(|l| l.points.iter().any(|p| bound_sign(p) != 0 && !in_printed_range(&l.points, p))) {
             key.push("Arrow up / down from a marker: the source prints a lower / upper bound (\"more than\", \"at most\").");
         }
-        if points().any(|l| l.points.iter().any(|p| bound_sign(p) != 0 && in_range(l, p))) {
+        if points().any(|l| l.points.iter().any(|p| in_printed_range(&l.points, p))) {
             key.push("Capped bar: a range the source prints (\"from ... to ...\").");
         }
         foot.draw(&Text::new(key.join(" "), (20, 6 + 17 * n), (FONT_FAMILY, 12).into_font().color(&grey))).map_err(e)?;
@@ -764,7 +769,7 @@ where
                 // a printed range (a lower and an upper bound of the source at one x): a bar between
                 // its two ends, with caps; any other bound: an arrow from the marker toward the side
                 // the figure leaves open
-                let ranged = |p: &Pt| l.points.iter().any(|q| q.x == p.x && bound_sign(q) == -bound_sign(p) && bound_sign(p) != 0);
+                let ranged = |p: &Pt| in_printed_range(&l.points, p);
                 let bars = l.points.iter().filter(|p| bound_sign(p) == 1 && ranged(p)).filter_map(|p| {
                     let top = l.points.iter().find(|q| q.x == p.x && bound_sign(q) == -1)?;
                     Some(PathElement::new(vec![(p.x, cut(p.value)), (p.x, cut(top.value))], col.stroke_width(2)))

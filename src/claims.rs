@@ -265,14 +265,11 @@ pub fn eval_traced(e: &Expr, env: &Env, terms: &mut Vec<Term>) -> Result<Iv, Str
             let mut get = |s: &str, p: Period, c: &str| -> Result<Iv, String> {
                 let r = env.rec.get(&(s.to_string(), p, c.to_string())).ok_or_else(|| format!("no value of {s} for {}..{}{}", p.start, p.end, if c.is_empty() { String::new() } else { format!(" [{c}]") }))?;
                 // a value that is only a source's "more than" (or "at most") allows anything above
-                // (below) it: its range is open on that side (a lower and an upper bound together
-                // keep the interval between them)
-                // as far as a count or a share can go: not below 0 where the row is not negative
-                // (as reconciliation clips), not above 100 percent
+                // (below) it, as far as such a figure can go: its range is open on that side (a
+                // lower and an upper bound together keep the interval between them)
                 let has = |f: &str| r.flags.iter().any(|x| x == f);
                 let (lower, upper) = (has("lower-bound"), has("upper-bound"));
-                let floor = if r.low >= 0.0 { 0.0 } else { f64::NEG_INFINITY };
-                let ceiling = if r.unit == crate::model::Unit::Percent && r.high <= 100.0 { 100.0 } else { f64::INFINITY };
+                let (floor, ceiling) = limits(r.unit, r.low, r.high);
                 let iv = Iv { value: r.value, low: if upper && !lower { floor } else { r.low }, high: if lower && !upper { ceiling } else { r.high } };
                 terms.push(Term { series: s.to_string(), period: p, category: c.to_string(), iv, unit: r.unit, decimals: r.decimals, sources: r.sources.clone(), flags: r.flags.clone() });
                 Ok(iv)
@@ -284,8 +281,8 @@ pub fn eval_traced(e: &Expr, env: &Env, terms: &mut Vec<Term>) -> Result<Iv, Str
                 // printed range's two ends (the rows taken together)
                 let (low, high) = rows.iter().map(|o| crate::reconcile::allowed(o)).fold((f64::NEG_INFINITY, f64::INFINITY), |(l, h), (a, b)| (l.max(a), h.min(b)));
                 let (low, high) = if low <= o.value && o.value <= high { (low, high) } else { (o.value, o.value) };
-                let ceiling = if o.unit == crate::model::Unit::Percent && o.value <= 100.0 { 100.0 } else { f64::INFINITY };
-                let iv = Iv { value: o.value, low: if low.is_infinite() && o.value >= 0.0 { 0.0 } else { low }, high: high.min(ceiling) };
+                let (floor, ceiling) = limits(o.unit, o.value, o.value);
+                let iv = Iv { value: o.value, low: low.max(floor), high: high.min(ceiling) };
                 let mut flags = vec![o.evidence.as_str().to_string()];
                 flags.extend(rows.iter().filter_map(|o| o.bound.flag()).map(String::from));
                 flags.dedup();
@@ -323,6 +320,14 @@ pub fn eval_traced(e: &Expr, env: &Env, terms: &mut Vec<Term>) -> Result<Iv, Str
             }
         }
     }
+}
+
+/// How far a figure can go, given the extent it is known to keep to: not below 0 where that is not
+/// negative (counts and shares, as reconciliation clips), not above 100 where a percent keeps below it.
+fn limits(unit: crate::model::Unit, low: f64, high: f64) -> (f64, f64) {
+    let floor = if low >= 0.0 { 0.0 } else { f64::NEG_INFINITY };
+    let ceiling = if unit == crate::model::Unit::Percent && high <= 100.0 { 100.0 } else { f64::INFINITY };
+    (floor, ceiling)
 }
 
 fn add(a: Iv, b: Iv) -> Iv {

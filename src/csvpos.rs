@@ -16,15 +16,10 @@ use crate::diag::{kind, Diagnostic};
 #[derive(Debug, Clone)]
 pub struct Field {
     pub text: String,
-    /// byte offset of its first character (a quoted field's opening quote, or the spaces before it)
-    pub offset: usize,
     /// line on which it starts, from 1
     pub line: usize,
-    /// byte offset of the start of that line
-    pub line_start: usize,
-    /// its place in the record, from 1
-    pub cell: usize,
-    /// character column on its line, from 1
+    /// character column on its line, from 1 (of its first character: a quoted field's opening
+    /// quote, or the spaces before it); its place in the record is its index in `Record::fields`
     pub column: usize,
     /// whether it was written in quotes
     pub quoted: bool,
@@ -105,8 +100,7 @@ pub fn read(text: &str) -> Parsed {
         let rec_line = line;
         let mut fields = Vec::new();
         loop {
-            let (fstart, fline, fls) = (pos, line, line_start);
-            let fcol = col(fls, fstart);
+            let (fline, fcol) = (line, col(line_start, pos));
             let cell = fields.len() + 1;
             let mut value: Vec<u8> = Vec::new();
             // spaces around a cell are dropped when it is read (docs/data-format.md), so spaces
@@ -167,7 +161,7 @@ pub fn read(text: &str) -> Parsed {
             }
             // splitting only at ASCII bytes keeps the text valid UTF-8
             let text_v = String::from_utf8(value).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-            fields.push(Field { text: text_v, offset: fstart, line: fline, line_start: fls, cell, column: fcol, quoted });
+            fields.push(Field { text: text_v, line: fline, column: fcol, quoted });
             if pos < n && b[pos] == b',' {
                 pos += 1;
                 continue;
@@ -202,7 +196,7 @@ mod tests {
         assert_eq!(r.len(), 3);
         assert_eq!(r[1].fields[0].text, "x\ny");
         assert_eq!(r[1].fields[1].text, "q\"");
-        assert_eq!((r[1].fields[1].line, r[1].fields[1].cell, r[1].fields[1].column, r[2].line), (3, 2, 4, 5));
+        assert_eq!((r[1].fields[1].line, r[1].fields[1].column, r[2].line), (3, 4, 5));
     }
 
     #[test]

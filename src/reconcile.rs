@@ -599,6 +599,12 @@ mod tests {
     use super::disagree;
     use crate::model::{Bound, Evidence, Observation, Period, Unit};
 
+    /// The same figure, printed by source `s`.
+    fn src(mut o: Observation, s: &str) -> Observation {
+        o.source_id = s.into();
+        o
+    }
+
     fn obs(value: f64, rounded_to: f64, bound: Bound) -> Observation {
         Observation { series: "x.y".into(), period: Period::year(1940), category: String::new(), value, decimals: 0, rounded_to, bound, unit: Unit::Persons, source_id: "s".into(), location: "p. 1".into(), evidence: Evidence::Printed, note: String::new(), file: String::new(), line: 0, column: 0 }
     }
@@ -623,10 +629,6 @@ mod tests {
     #[test]
     fn a_round_figure_that_agrees_does_not_widen_the_finer_ones_range() {
         let (rules, unc) = (super::Rules::default(), super::Uncertainty::default());
-        let src = |mut o: Observation, s: &str| {
-            o.source_id = s.into();
-            o
-        };
         // 2,472,247 to the person and "about 2.5 million": the count gives the value and the range
         let r = super::reconcile(&[src(obs(2472247.0, 0.0, Bound::None), "a"), src(obs(2500000.0, 100000.0, Bound::None), "b")], &rules, &unc);
         assert_eq!((r[0].value, r[0].low, r[0].high, r[0].method.as_str()), (2472247.0, 2472247.0, 2472247.0, "most-precise-document"));
@@ -642,10 +644,6 @@ mod tests {
     #[test]
     fn a_printed_range_of_one_source_is_both_its_ends() {
         let (rules, unc) = (super::Rules::default(), super::Uncertainty::default());
-        let src = |mut o: Observation, s: &str| {
-            o.source_id = s.into();
-            o
-        };
         // "351,000 - 360,000", entered as a lower and an upper row, in either order
         for rows in [[(351000.0, Bound::Lower), (360000.0, Bound::Upper)], [(360000.0, Bound::Upper), (351000.0, Bound::Lower)]] {
             let os: Vec<Observation> = rows.iter().map(|(v, b)| src(obs(*v, 0.0, *b), "s")).collect();

@@ -7,7 +7,6 @@
 //! (see [`crate::diag::kind`]); blanks are counted. Structural problems (no file, a quote never
 //! closed, a manifest naming columns the header lacks) are errors.
 
-use crate::csvpos::Field;
 use crate::diag::{kind, line_col, Diagnostic};
 use crate::error::{Error, Result};
 use crate::model::{fmt_thousands, Bound, Date, Evidence, Observation, Period, Unit};
@@ -320,7 +319,6 @@ pub fn import(text: &str, file: &str, manifest: Manifest, period: PeriodKind, ma
         return imp;
     }
     let records = parsed.records;
-    let col = |f: &Field| f.column;
     let Some((head, body)) = records.split_first() else {
         diags.push(Diagnostic::error(file, 1, 1, kind::EMPTY_FILE, "the file has no header row"));
         imp.diagnostics = diags;
@@ -351,11 +349,11 @@ pub fn import(text: &str, file: &str, manifest: Manifest, period: PeriodKind, ma
         let f = &head.fields[i];
         if h.is_empty() {
             let after = header[..i].iter().rev().find(|x| !x.is_empty()).map(|x| format!(" (after '{x}')")).unwrap_or_default();
-            diags.push(Diagnostic::finding(file, f.line, col(f), kind::UNNAMED_COLUMN, format!("column {} has no name{after}: its non-blank cells are listed as not read", i + 1)));
+            diags.push(Diagnostic::finding(file, f.line, f.column, kind::UNNAMED_COLUMN, format!("column {} has no name{after}: its non-blank cells are listed as not read", i + 1)));
             continue;
         }
         if let Some(&j) = seen.get(h.as_str()) {
-            diags.push(Diagnostic::error(file, f.line, col(f), kind::DUPLICATE_COLUMN, format!("column name '{h}' appears twice (columns {} and {}); only the first is read", j + 1, i + 1)));
+            diags.push(Diagnostic::error(file, f.line, f.column, kind::DUPLICATE_COLUMN, format!("column name '{h}' appears twice (columns {} and {}); only the first is read", j + 1, i + 1)));
             continue;
         }
         seen.insert(h, i);
@@ -365,7 +363,7 @@ pub fn import(text: &str, file: &str, manifest: Manifest, period: PeriodKind, ma
                     imp.year_columns.push((i, y, h.clone()));
                     years_seen.insert(y);
                 } else {
-                    diags.push(Diagnostic::finding(file, f.line, col(f), kind::OUTSIDE_RANGE, format!("column '{h}' matches the pattern but {y} is outside {}-{}: not read", manifest.values.from, manifest.values.to)));
+                    diags.push(Diagnostic::finding(file, f.line, f.column, kind::OUTSIDE_RANGE, format!("column '{h}' matches the pattern but {y} is outside {}-{}: not read", manifest.values.from, manifest.values.to)));
                 }
             }
         }
@@ -396,11 +394,11 @@ pub fn import(text: &str, file: &str, manifest: Manifest, period: PeriodKind, ma
         let fl = &rec.fields;
         let first = &fl[0];
         if fl.len() < header.len() {
-            diags.push(Diagnostic::finding(file, rec.line, col(&fl[fl.len() - 1]), kind::MISSING_CELL, format!("row has {} cells, the header has {}: the missing cells are not read", fl.len(), header.len())));
+            diags.push(Diagnostic::finding(file, rec.line, fl[fl.len() - 1].column, kind::MISSING_CELL, format!("row has {} cells, the header has {}: the missing cells are not read", fl.len(), header.len())));
         }
         for f in fl.iter().skip(header.len()) {
             if !f.text.trim().is_empty() {
-                diags.push(Diagnostic::finding(file, f.line, col(f), kind::EXTRA_CELL, format!("cell beyond the header's {} columns: '{}' not read", header.len(), short(&f.text))));
+                diags.push(Diagnostic::finding(file, f.line, f.column, kind::EXTRA_CELL, format!("cell beyond the header's {} columns: '{}' not read", header.len(), short(&f.text))));
             }
         }
         let get = |i: usize| fl.get(i).map(|f| f.text.trim().to_string()).unwrap_or_default();
@@ -409,16 +407,16 @@ pub fn import(text: &str, file: &str, manifest: Manifest, period: PeriodKind, ma
         // why a row's values cannot be kept
         let mut skip_why: Option<String> = None;
         if id.is_empty() {
-            diags.push(Diagnostic::finding(file, rec.line, col(first), kind::MISSING_CELL, "row has no id: its values are not read"));
+            diags.push(Diagnostic::finding(file, rec.line, first.column, kind::MISSING_CELL, "row has no id: its values are not read"));
             skip_why = Some("its row has no id".into());
         } else if let Some(l) = ids.get(&id) {
-            diags.push(Diagnostic::finding(file, rec.line, fl.get(id_col).map(col).unwrap_or(1), kind::DUPLICATE_KEY, format!("id '{id}' already used on line {l}: this row's values are not read")));
+            diags.push(Diagnostic::finding(file, rec.line, fl.get(id_col).map(|f| f.column).unwrap_or(1), kind::DUPLICATE_KEY, format!("id '{id}' already used on line {l}: this row's values are not read")));
             skip_why = Some(format!("id '{id}' is a duplicate"));
         } else {
             ids.insert(id.clone(), rec.line);
             if !name.is_empty() {
                 if let Some((other, l)) = names.get(&name) {
-                    diags.push(Diagnostic::finding(file, rec.line, fl.get(name_col).map(col).unwrap_or(1), kind::DUPLICATE_NAME, format!("name '{name}' also names id {other} (line {l}): possible double counting, both rows are summed")));
+                    diags.push(Diagnostic::finding(file, rec.line, fl.get(name_col).map(|f| f.column).unwrap_or(1), kind::DUPLICATE_NAME, format!("name '{name}' also names id {other} (line {l}): possible double counting, both rows are summed")));
                 } else {
                     names.insert(name.clone(), (id.clone(), rec.line));
                 }
@@ -434,7 +432,7 @@ pub fn import(text: &str, file: &str, manifest: Manifest, period: PeriodKind, ma
                     } else {
                         (kind::DUPLICATE_COLUMN, format!("cell in the second column named '{}': '{}' not read", header[i], short(&f.text)))
                     };
-                    diags.push(Diagnostic::finding(file, f.line, col(f), what.0, what.1));
+                    diags.push(Diagnostic::finding(file, f.line, f.column, what.0, what.1));
                 }
             }
         }
@@ -446,7 +444,7 @@ pub fn import(text: &str, file: &str, manifest: Manifest, period: PeriodKind, ma
                 imp.blank_cells += 1;
                 continue;
             }
-            let c = col(f);
+            let c = f.column;
             if let Some(why) = &skip_why {
                 diags.push(Diagnostic::finding(file, f.line, c, kind::ROW_NOT_READ, format!("{h} = '{}' not read: {why}", short(t))));
                 continue;

@@ -850,13 +850,6 @@ fn as_printed(o: &Observation) -> String {
     }
 }
 
-/// Whether two figures a source gives for one quantity can both be true: some value is allowed by
-/// both, as reconciliation reads them (a count is exact; a rounded figure allows its rounding; a
-/// bound, its open side), so that a printed range entered as its two ends is no difference.
-fn both_can_hold(a: &Observation, b: &Observation) -> bool {
-    !crate::reconcile::disagree(a, b)
-}
-
 /// One source that gives two figures for the same series, period and category that cannot both
 /// hold (a typo in one of two rows, or two places of the source that disagree; a printed range
 /// entered as a lower and an upper bound is no difference): a finding at the later figure, naming
@@ -868,7 +861,9 @@ pub fn one_source_two_values(obs: &[Observation]) -> Vec<Diagnostic> {
     for o in obs.iter().filter(|o| o.evidence == Evidence::Printed) {
         let key = (o.source_id.as_str(), o.series.as_str(), o.period, o.category.as_str());
         let seen = before.entry(key).or_default();
-        if let Some(f) = seen.iter().find(|f| !both_can_hold(f, o)) {
+        // two figures that cannot both hold, as reconciliation reads them (a count is exact; a
+        // rounded figure allows its rounding; a bound, its open side)
+        if let Some(f) = seen.iter().find(|f| crate::reconcile::disagree(f, o)) {
             out.push(Diagnostic::finding(
                 &o.file,
                 o.line,
