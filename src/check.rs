@@ -141,6 +141,7 @@ pub fn identities(obs: &[Observation], rec: &[Reconciled], derived: &[Reconciled
             }
         }
     }
+    f.extend(spans_below_their_parts(rec));
     // stock-flow residuals whose interval excludes zero
     for d in derived.iter().filter(|d| d.series == "camps.stock_flow_residual") {
         if d.low > 0.0 || d.high < 0.0 {
@@ -150,6 +151,47 @@ pub fn identities(obs: &[Observation], rec: &[Reconciled], derived: &[Reconciled
     f.sort_by(|a, b| (&a.identity, &a.series, &a.period, &a.message).cmp(&(&b.identity, &b.series, &b.period, &b.message)));
     f.dedup();
     f
+}
+
+/// Flows of persons over disjoint periods inside a longer period (or one such flow) cannot add up to
+/// more than the longer period's figure (the prison deaths of 1940 and of 1941-1945 against those of 1939-1951).
+/// For each reconciled flow, the disjoint set of shorter reconciled flows of the same series within
+/// it whose lows add up to the most (weighted interval scheduling) is compared with the span's high:
+/// a finding only when even the lows exceed it. A span printed as a lower bound has no high to
+/// exceed, and a part printed as an upper bound has no low to count: both are left out, as are the
+/// published estimates (each author's own guess, not a count).
+fn spans_below_their_parts(rec: &[Reconciled]) -> Vec<Finding> {
+    let flag = |r: &Reconciled, w: &str| r.flags.iter().any(|f| f == w);
+    let usable = |r: &&Reconciled| r.category.is_empty() && !r.period.is_instant() && r.unit == Unit::Persons && !r.method.starts_with("monte-carlo") && !r.series.starts_with("estimate.");
+    let mut out = Vec::new();
+    for w in rec.iter().filter(usable).filter(|w| !flag(w, "lower-bound")) {
+        let mut parts: Vec<&Reconciled> = rec.iter().filter(usable).filter(|r| r.series == w.series && r.period != w.period && r.period.within(&w.period) && !flag(r, "upper-bound")).collect();
+        if parts.is_empty() {
+            continue;
+        }
+        parts.sort_by_key(|r| (r.period.end, r.period.start));
+        // best[i]: the largest sum of lows over disjoint parts among the first i, and which
+        let mut best: Vec<(f64, Vec<usize>)> = vec![(0.0, Vec::new())];
+        for (i, p) in parts.iter().enumerate() {
+            let before = parts[..i].iter().rposition(|q| q.period.end < p.period.start).map_or(0, |j| j + 1);
+            let take = best[before].0 + p.low;
+            let next = if take > best[i].0 { (take, best[before].1.iter().copied().chain([i]).collect()) } else { best[i].clone() };
+            best.push(next);
+        }
+        let (sum, chosen) = &best[parts.len()];
+        if *sum > w.high + 1e-9 {
+            let named: Vec<String> = chosen.iter().map(|&i| format!("{} {} ({})", parts[i].period.label(), fmt_thousands(parts[i].low), parts[i].sources.join(";"))).collect();
+            let rows = std::iter::once((w.series.clone(), w.period)).chain(chosen.iter().map(|&i| (w.series.clone(), parts[i].period))).collect();
+            out.push(Finding {
+                identity: "parts-above-span".into(),
+                series: w.series.clone(),
+                period: w.period.start.to_string(),
+                message: format!("{} over {}: at most {} ({}), but {} within it {} at least {}: {}", w.series, w.period.label(), fmt_thousands(w.high), w.sources.join(";"), if chosen.len() == 1 { "a flow" } else { "flows" }, if chosen.len() == 1 { "is" } else { "add up to" }, fmt_thousands(*sum), named.join(" + ")),
+                rows,
+            });
+        }
+    }
+    out
 }
 
 /// A non-negative figure with thousands grouped and between `min` and `max` decimals: `max`

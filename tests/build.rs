@@ -252,6 +252,32 @@ fn camp_deaths_above_system_deaths_are_found() {
 }
 
 #[test]
+fn flows_inside_a_span_that_add_up_to_more_than_it_are_found() {
+    let head = "series,period_start,period_end,category,value,unit,location,note,rounded_to,bound\n";
+    let rows = |span: &str, bound: &str| format!("{head}camps.deaths,1936-01-01,1940-12-31,,{span},persons,p. 1,,,{bound}\ncamps.deaths,1936-01-01,1936-12-31,,40,persons,p. 2,,,\ncamps.deaths,1937-01-01,1937-12-31,,30,persons,p. 2,,,\n");
+    // the fixture's 1938 (100, demo) with 1936 and 1937: 170 at least, above the span's 150; the
+    // fixture's 1938-1939 (100, its total row), which overlaps 1938, is not counted as well
+    let work = |span: &str, bound: &str| {
+        let w = Work::new();
+        w.write("tables/demo2/span.toml", b"title = \"Spans\"\nlayout = \"long\"\n");
+        w.write("tables/demo2/span.csv", rows(span, bound).as_bytes());
+        w
+    };
+    let w = work("150", "");
+    let out = stdout(&w.run(&["check"]));
+    assert!(out.contains("[parts-above-span] camps.deaths 1936-01-01: camps.deaths over 1936-01-01..1940-12-31: at most 150 (demo2), but flows within it add up to at least 170: 1936-01-01..1936-12-31 40 (demo2) + 1937-01-01..1937-12-31 30 (demo2) + 1938-01-01..1938-12-31 100 (demo)"), "{out}");
+    let rec = w.export_reconciled("o");
+    let flagged = |p: &str| rec.lines().any(|l| l.starts_with(&format!("camps.deaths,{p},")) && l.contains("identity-finding"));
+    assert!(flagged("1936-01-01,1940-12-31") && flagged("1938-01-01,1938-12-31") && !flagged("1938-01-01,1939-12-31"), "{rec}");
+    // 170 does not exceed 175, although all the parts together (270) would
+    let w = work("175", "");
+    assert!(!stdout(&w.run(&["check"])).contains("parts-above-span"));
+    // a span printed as "more than" has no upper end to exceed
+    let w = work("150", "lower");
+    assert!(!stdout(&w.run(&["check"])).contains("parts-above-span"));
+}
+
+#[test]
 fn failed_run_leaves_earlier_outputs_intact() {
     let w = Work::new();
     assert_eq!(w.run(&["build", "--out", "o"]).status.code(), Some(0));
