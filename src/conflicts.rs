@@ -83,9 +83,18 @@ pub fn row_heading(r: &Reconciled) -> String {
 }
 
 /// A reconciled row and, under it, each source's value with its evidence and location; a witness
-/// left out of reconciliation says so, with the reason.
+/// left out of reconciliation says so, with the reason; a row in a broken accounting identity
+/// gives the finding.
 pub fn row_block(an: &Analysis, r: &Reconciled) -> String {
-    row_heading(r) + "\n" + &source_lines(&an.rules, an.rules.observations_of(&an.observations, r))
+    let mut out = row_heading(r) + "\n" + &source_lines(&an.rules, an.rules.observations_of(&an.observations, r));
+    // a row flagged identity-finding: the broken identities it takes part in, so that the reader
+    // sees what contradicts it without running `check`
+    if r.category.is_empty() {
+        for f in an.findings.iter().filter(|f| f.rows.iter().any(|(s, p)| *s == r.series && *p == r.period)) {
+            out.push_str(&format!("    finding [{}]: {}\n", f.identity, f.message));
+        }
+    }
+    out
 }
 
 /// One line per value: source, value, evidence, location; and under a witness left out of

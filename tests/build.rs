@@ -249,6 +249,11 @@ fn camp_deaths_above_system_deaths_are_found() {
     w.write("tables/demo2/text.csv", b"series,period_start,period_end,category,value,unit,location,note\ngulag.deaths,1938-01-01,1938-12-31,,60,persons,p. 5,\n");
     let out = stdout(&w.run(&["check"]));
     assert!(out.contains("[part-not-above-whole] camps.deaths 1938-01-01: reconciled camp deaths 100 above camps + colonies 60 (demo2)"), "{out}");
+    // `show` gives the finding under each row it joins, and not under the others
+    let shown = stdout(&w.run(&["show", "gulag.deaths"]));
+    assert!(shown.contains("    demo2 ") && shown.contains("\n    finding [part-not-above-whole]: reconciled camp deaths 100 above camps + colonies 60 (demo2)\n"), "{shown}");
+    let shown = stdout(&w.run(&["show", "camps.deaths", "--from", "1939", "--to", "1939"]));
+    assert!(shown.starts_with("camps.deaths 1938-01-01..1939-12-31: ") && !shown.contains("finding ["), "{shown}");
 }
 
 #[test]
