@@ -176,7 +176,7 @@ fn shared_register_reads_493_camps_and_checks_the_grz_claims() {
     }
     assert!(shown >= 10, "docs/registers.md: {shown} comparison rows found");
     let documented: Vec<&str> = claims.split("\n\n").filter(|b| b.starts_with("petrov-") || b.starts_with("ustrcr-")).collect();
-    assert_eq!(documented.len(), 11, "{claims}");
+    assert_eq!(documented.len(), 23, "{claims}");
     for block in documented {
         let id = block.lines().next().unwrap();
         let result = block.lines().last().unwrap().trim_start_matches("  result: ");
