@@ -157,8 +157,8 @@ fn pt(r: &Reconciled, x: f64) -> Pt {
         value: r.value,
         low: r.low,
         high: r.high,
-        single: r.flags.iter().any(|f| f == "single-source"),
-        gap_filled: r.flags.iter().any(|f| f == "gap-filled"),
+        single: r.has_flag("single-source"),
+        gap_filled: r.has_flag("gap-filled"),
         sources: r.sources.join(";"),
         flags: r.flags_text(),
     }

@@ -161,11 +161,10 @@ pub fn identities(obs: &[Observation], rec: &[Reconciled], derived: &[Reconciled
 /// exceed, and a part printed as an upper bound has no low to count: both are left out, as are the
 /// published estimates (each author's own guess, not a count).
 fn spans_below_their_parts(rec: &[Reconciled]) -> Vec<Finding> {
-    let flag = |r: &Reconciled, w: &str| r.flags.iter().any(|f| f == w);
     let usable = |r: &&Reconciled| r.category.is_empty() && !r.period.is_instant() && r.unit == Unit::Persons && !r.method.starts_with("monte-carlo") && !r.series.starts_with("estimate.");
     let mut out = Vec::new();
-    for w in rec.iter().filter(usable).filter(|w| !flag(w, "lower-bound")) {
-        let mut parts: Vec<&Reconciled> = rec.iter().filter(usable).filter(|r| r.series == w.series && r.period != w.period && r.period.within(&w.period) && !flag(r, "upper-bound")).collect();
+    for w in rec.iter().filter(usable).filter(|w| !w.has_flag("lower-bound")) {
+        let mut parts: Vec<&Reconciled> = rec.iter().filter(usable).filter(|r| r.series == w.series && r.period != w.period && r.period.within(&w.period) && !r.has_flag("upper-bound")).collect();
         if parts.is_empty() {
             continue;
         }

@@ -267,8 +267,7 @@ pub fn eval_traced(e: &Expr, env: &Env, terms: &mut Vec<Term>) -> Result<Iv, Str
                 // a value that is only a source's "more than" (or "at most") allows anything above
                 // (below) it, as far as such a figure can go: its range is open on that side (a
                 // lower and an upper bound together keep the interval between them)
-                let has = |f: &str| r.flags.iter().any(|x| x == f);
-                let (lower, upper) = (has("lower-bound"), has("upper-bound"));
+                let (lower, upper) = (r.has_flag("lower-bound"), r.has_flag("upper-bound"));
                 let (floor, ceiling) = limits(r.unit, r.low, r.high);
                 let iv = Iv { value: r.value, low: if upper && !lower { floor } else { r.low }, high: if lower && !upper { ceiling } else { r.high } };
                 terms.push(Term { series: s.to_string(), period: p, category: c.to_string(), iv, unit: r.unit, decimals: r.decimals, sources: r.sources.clone(), flags: r.flags.clone() });

@@ -33,7 +33,7 @@ pub struct Disagreement<'a> {
 /// A reconciled row flagged `conflict` or `witness-excluded`. Derived rows are left out: their
 /// inputs' conflicts are listed where the inputs are.
 pub fn is_disagreement(r: &Reconciled) -> bool {
-    !r.method.starts_with("monte-carlo") && r.flags.iter().any(|f| f == "conflict" || f == "witness-excluded")
+    !r.method.starts_with("monte-carlo") && (r.has_flag("conflict") || r.has_flag("witness-excluded"))
 }
 
 /// The disagreements of the given series (all when none is named), in the order of the
@@ -121,7 +121,7 @@ fn source_lines<'a>(rules: &Rules, obs: impl IntoIterator<Item = &'a Observation
 
 /// The text report; `rules_file` is the path of the reconciliation rules as the terminal shows it.
 pub fn render_text(rules: &Rules, ds: &[Disagreement], rules_file: &str) -> String {
-    let conflicts: Vec<&Disagreement> = ds.iter().filter(|d| d.row.flags.iter().any(|f| f == "conflict")).collect();
+    let conflicts: Vec<&Disagreement> = ds.iter().filter(|d| d.row.has_flag("conflict")).collect();
     let within = conflicts.iter().filter(|d| !rules.documents_disagree(&d.entries.iter().map(|e| e.obs).collect::<Vec<_>>())).count();
     let mut out = format!(
         "Disagreements between sources: {} conflict(s) beyond printed precision ({} between documents, {within} only between copies of one document), {} row(s) with a witness left out of reconciliation ({rules_file})\n",

@@ -139,7 +139,7 @@ impl Out<'_> {
             flags.push("gap-filled".to_string());
         }
         // a conflict carried through a derived input (a gap-filled sum) counts too
-        if inputs.iter().any(|r| r.flags.iter().any(|f| f == "conflict" || f == "input-conflict")) {
+        if inputs.iter().any(|r| r.has_flag("conflict") || r.has_flag("input-conflict")) {
             flags.push("input-conflict".to_string());
         }
         // one document behind the value, however many copies of it the inputs name
@@ -336,7 +336,7 @@ mod tests {
         let d2 = derive(&rows2, &|s| s.to_string());
         let g = d2.rows.iter().find(|r| r.series == "gulag.population").unwrap();
         assert_eq!(g.value, 15.0);
-        assert!(g.flags.iter().any(|f| f == "gap-filled"));
+        assert!(g.has_flag("gap-filled"));
         // two sources that are copies of one document: single-source; of two documents: not
         let mut rows3 = rows2.clone();
         rows3[1].sources = vec!["s-reprint".into()];

@@ -165,7 +165,7 @@ pub fn analyse(data_dir: &Path) -> Result<Analysis> {
     let mut derived_rows = derived.rows;
     for (series, period) in findings.iter().flat_map(|f| &f.rows) {
         for r in reconciled.iter_mut().chain(derived_rows.iter_mut()) {
-            if &r.series == series && r.period == *period && r.category.is_empty() && !r.flags.iter().any(|x| x == "identity-finding") {
+            if &r.series == series && r.period == *period && r.category.is_empty() && !r.has_flag("identity-finding") {
                 r.flags.push("identity-finding".into());
             }
         }

@@ -129,7 +129,7 @@ pub fn render_text(ts: &[Table]) -> String {
         ));
         let text = |c: &Cell| match (&c.status, c.rebuilt) {
             (Status::Printed(v, d), _) => fmt_value(c.unit, *v, *d),
-            (Status::Rebuilt, Some(r)) => format!("{} {}", fmt_value(c.unit, r.value, r.decimals), if r.flags.iter().any(|f| f == "conflict") { "r!" } else { "r " }),
+            (Status::Rebuilt, Some(r)) => format!("{} {}", fmt_value(c.unit, r.value, r.decimals), if r.has_flag("conflict") { "r!" } else { "r " }),
             _ => "?".to_string(),
         };
         let mut grid: Vec<Vec<String>> = vec![std::iter::once(String::new()).chain(t.columns.iter().cloned()).collect()];

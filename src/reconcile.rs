@@ -301,6 +301,10 @@ impl Reconciled {
     pub fn flags_text(&self) -> String {
         self.flags.join(";")
     }
+    /// Does the row carry this flag (a whole word of `flags`, not a part of one)?
+    pub fn has_flag(&self, flag: &str) -> bool {
+        self.flags.iter().any(|f| f == flag)
+    }
     /// The decimals for `low` and `high` (see `model::range_decimals`).
     pub fn range_decimals(&self) -> usize {
         crate::model::range_decimals(self.unit, self.low, self.high, self.decimals)
@@ -634,7 +638,7 @@ mod tests {
         assert_eq!((r[0].value, r[0].low, r[0].high, r[0].method.as_str()), (2472247.0, 2472247.0, 2472247.0, "most-precise-document"));
         // a round figure that conflicts stays in the range, so that the conflict shows
         let r = super::reconcile(&[src(obs(2472247.0, 0.0, Bound::None), "a"), src(obs(2700000.0, 100000.0, Bound::None), "b")], &rules, &unc);
-        assert!(r[0].flags.iter().any(|f| f == "conflict") && r[0].high >= 2750000.0, "{:?}", r[0]);
+        assert!(r[0].has_flag("conflict") && r[0].high >= 2750000.0, "{:?}", r[0]);
         // nor does a rounded reprint of the precise document
         let g: super::Rules = toml::from_str("[[witnesses]]\ndocument = \"A\"\nsources = [\"a\", \"a2\"]\n").unwrap();
         let r = super::reconcile(&[src(obs(2472247.0, 0.0, Bound::None), "a"), src(obs(2500000.0, 100000.0, Bound::None), "a2"), src(obs(2500000.0, 100000.0, Bound::None), "b")], &g, &unc);
@@ -649,10 +653,10 @@ mod tests {
             let os: Vec<Observation> = rows.iter().map(|(v, b)| src(obs(*v, 0.0, *b), "s")).collect();
             let r = super::reconcile(&os, &rules, &unc);
             assert_eq!((r[0].value, r[0].low, r[0].high, r[0].method.as_str()), (355500.0, 351000.0, 360000.0, "between-bounds"), "{:?}", r[0]);
-            assert!(r[0].flags.iter().any(|f| f == "lower-bound") && r[0].flags.iter().any(|f| f == "upper-bound"), "{:?}", r[0]);
+            assert!(r[0].has_flag("lower-bound") && r[0].has_flag("upper-bound"), "{:?}", r[0]);
         }
         // beside another document's lower bound, the range's upper end still holds
         let r = super::reconcile(&[src(obs(351000.0, 0.0, Bound::Lower), "s"), src(obs(360000.0, 0.0, Bound::Upper), "s"), src(obs(340000.0, 0.0, Bound::Lower), "t")], &rules, &unc);
-        assert!(r[0].flags.iter().any(|f| f == "upper-bound") && r[0].high == 360000.0, "{:?}", r[0]);
+        assert!(r[0].has_flag("upper-bound") && r[0].high == 360000.0, "{:?}", r[0]);
     }
 }

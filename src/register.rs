@@ -870,7 +870,7 @@ pub fn charts(imp: &Import, totals: &[YearTotal], cmp: &[Comparison]) -> Vec<cra
     let src = imp.manifest.source_id.get_ref().clone();
     let pt = |p: Period, v: f64, lo: f64, hi: f64, single: bool, sources: String, flags: String| Pt { period: p, x: x_of(p), value: v, low: lo, high: hi, single, gap_filled: false, sources, flags };
     let sum_pts: Vec<Pt> = totals.iter().map(|t| pt(imp.period.period(t.year), t.sum, t.sum, t.sum, true, src.clone(), String::new())).collect();
-    let td: Vec<Pt> = cmp.iter().filter_map(|c| c.top_down.as_ref()).map(|r| pt(r.period, r.value, r.low, r.high, r.flags.iter().any(|f| f == "single-source"), r.sources.join(";"), r.flags_text())).collect();
+    let td: Vec<Pt> = cmp.iter().filter_map(|c| c.top_down.as_ref()).map(|r| pt(r.period, r.value, r.low, r.high, r.has_flag("single-source"), r.sources.join(";"), r.flags_text())).collect();
     let rep: Vec<Pt> = totals.iter().map(|t| pt(imp.period.period(t.year), t.reporting as f64, t.reporting as f64, t.reporting as f64, true, src.clone(), String::new())).collect();
     let xs: Vec<f64> = sum_pts.iter().map(|p| p.x).collect();
     let (x0, x1) = (xs.iter().cloned().fold(f64::INFINITY, f64::min), xs.iter().cloned().fold(f64::NEG_INFINITY, f64::max));

@@ -39,7 +39,7 @@ pub fn run(a: &Args) -> Result<i32> {
         an.observations.len(),
         an.loaded.observations.len(),
         an.reconciled.len(),
-        an.reconciled.iter().filter(|r| r.flags.iter().any(|f| f == "conflict")).count(),
+        an.reconciled.iter().filter(|r| r.has_flag("conflict")).count(),
         count("pass"),
         count("fail"),
         count("documented"),
