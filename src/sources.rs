@@ -31,6 +31,17 @@ pub struct SourceUse {
     pub series: Vec<SeriesUse>,
     /// Claims of the registry that cite this source: (id, status).
     pub claims: Vec<(String, String)>,
+    /// Other claims whose expression reads this source's own printed figures (`src`, `srcsum`):
+    /// (id, status). A figure checked against another source's total shows here.
+    pub used_by: Vec<(String, String)>,
+}
+
+/// The sources whose printed figures a claim's expression reads by name (`src`, `srcsum`).
+fn sources_read(expression: &str) -> Vec<String> {
+    let Ok(e) = crate::claims::parse(expression) else { return vec![] };
+    let mut cs = vec![];
+    crate::claims::calls(&e, &mut cs);
+    cs.into_iter().filter(|(name, args, _)| (name == "src" || name == "srcsum") && !args.is_empty()).map(|(_, args, _)| args[0].clone()).collect()
 }
 
 /// Every source, or those named (`only`), in source_id order.
@@ -62,6 +73,12 @@ pub fn uses(an: &Analysis, only: &[String]) -> Vec<SourceUse> {
                 tables: an.loaded.catalog.tables.iter().filter(|t| t.source_id == id).count(),
                 series: per.get(id).map(|m| m.values().cloned().collect()).unwrap_or_default(),
                 claims: an.claims.iter().filter(|c| c.source_id == id).map(|c| (c.id.clone(), c.status.clone())).collect(),
+                used_by: an
+                    .claims
+                    .iter()
+                    .filter(|c| c.source_id != id && sources_read(&c.expression).iter().any(|x| x == id))
+                    .map(|c| (c.id.clone(), c.status.clone()))
+                    .collect(),
             }
         })
         .collect()
@@ -91,16 +108,24 @@ pub fn render_text(us: &[SourceUse]) -> String {
             s.push_str(&format!("  {:<width$} {:>12}  {}{ex}\n", x.series, n, x.span.label()));
         }
         if !u.claims.is_empty() {
-            let mut by: BTreeMap<&str, usize> = BTreeMap::new();
-            for (_, st) in &u.claims {
-                *by.entry(st.as_str()).or_default() += 1;
-            }
-            let counts: Vec<String> = by.iter().map(|(st, n)| format!("{n} {st}")).collect();
-            s.push_str(&format!("  claims citing it: {} ({})\n", u.claims.len(), counts.join(", ")));
+            s.push_str(&format!("  claims citing it: {} ({})\n", u.claims.len(), status_counts(&u.claims)));
+        }
+        if !u.used_by.is_empty() {
+            let ids: Vec<&str> = u.used_by.iter().map(|(id, _)| id.as_str()).collect();
+            s.push_str(&format!("  other claims using its printed figures: {} ({}): {}\n", u.used_by.len(), status_counts(&u.used_by), ids.join(", ")));
         }
         s.push('\n');
     }
     s
+}
+
+/// "2 pass, 1 documented": how many claims have each status, in status order.
+fn status_counts(claims: &[(String, String)]) -> String {
+    let mut by: BTreeMap<&str, usize> = BTreeMap::new();
+    for (_, st) in claims {
+        *by.entry(st.as_str()).or_default() += 1;
+    }
+    by.iter().map(|(st, n)| format!("{n} {st}")).collect::<Vec<_>>().join(", ")
 }
 
 /// CSV, for programs: one row per (source, series), sorted.

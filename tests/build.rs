@@ -599,6 +599,12 @@ fn sources_lists_what_the_data_takes_from_each_source() {
     w.append("reconcile.toml", "\n[[exclude]]\nsource = \"demo2\"\nseries = \"camps.population\"\nperiod = \"1939-01-01\"\nreason = \"test\"\n");
     let out = stdout(&w.run(&["sources", "demo2"]));
     assert!(out.contains("1 left out of reconciliation"), "{out}");
+    // a claim citing another source that reads demo's own figures is listed under demo, by id; demo's
+    // own claim that reads them (deaths-total) is counted among the claims citing it, not again
+    w.append("claims.csv", "demo2-reads-demo,deaths 1938-1939 as demo2 prints them,demo2,p. 9,\"src(demo, camps.deaths, 1938-1939)\",100,0,\n");
+    let out = stdout(&w.run(&["sources", "demo", "demo2"]));
+    assert!(out.contains("\n  other claims using its printed figures: 1 (1 pass): demo2-reads-demo\n"), "{out}");
+    assert_eq!(out.matches("other claims using").count(), 1, "{out}");
     // an unknown source is a usage error
     let o = w.run(&["sources", "nobody"]);
     assert_eq!(o.status.code(), Some(2));
