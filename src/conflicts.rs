@@ -9,6 +9,7 @@ use crate::model::{fmt_value, Evidence, Observation};
 use crate::reconcile::Rules;
 use crate::pipeline::Analysis;
 use crate::reconcile::Reconciled;
+use std::collections::BTreeSet;
 
 /// One source's value in a disagreement.
 #[derive(Debug, Clone)]
@@ -85,8 +86,10 @@ pub fn row_heading(r: &Reconciled) -> String {
 /// A reconciled row and, under it, each source's value with its evidence and location; a witness
 /// left out of reconciliation says so, with the reason; a row in a broken accounting identity
 /// gives the finding.
-pub fn row_block(an: &Analysis, r: &Reconciled) -> String {
-    let mut out = row_heading(r) + "\n" + &source_lines(&an.rules, an.rules.observations_of(&an.observations, r));
+/// `said`: the exclusion rules whose reason an earlier block of the same report has printed (by
+/// their line in reconcile.toml); a rule that leaves out a series year by year is explained once.
+pub fn row_block(an: &Analysis, r: &Reconciled, said: &mut BTreeSet<usize>) -> String {
+    let mut out = row_heading(r) + "\n" + &source_lines(&an.rules, an.rules.observations_of(&an.observations, r), said);
     // a row flagged identity-finding: the broken identities it takes part in, so that the reader
     // sees what contradicts it without running `check`
     if r.category.is_empty() {
@@ -98,8 +101,8 @@ pub fn row_block(an: &Analysis, r: &Reconciled) -> String {
 }
 
 /// One line per value: source, value, evidence, location; and under a witness left out of
-/// reconciliation, the reason.
-fn source_lines<'a>(rules: &Rules, obs: impl IntoIterator<Item = &'a Observation>) -> String {
+/// reconciliation, the reason (in full the first time the report meets its rule, see `row_block`).
+fn source_lines<'a>(rules: &Rules, obs: impl IntoIterator<Item = &'a Observation>, said: &mut BTreeSet<usize>) -> String {
     let mut out = String::new();
     for o in obs {
         // A derived value's location already begins "derived: rule ..."; say it once.
@@ -113,7 +116,11 @@ fn source_lines<'a>(rules: &Rules, obs: impl IntoIterator<Item = &'a Observation
         let says = if says.is_empty() { String::new() } else { format!("  [{}]", says.join("; ")) };
         out.push_str(&format!("    {:<26} {:>14}  {place}{says}\n", o.source_id, o.value_text()));
         if let Some(x) = rules.exclusion_for(o) {
-            out.push_str(&format!("        excluded from reconciliation: {}\n", x.reason));
+            if said.insert(x.line) {
+                out.push_str(&format!("        excluded from reconciliation: {}\n", x.reason));
+            } else {
+                out.push_str(&format!("        excluded from reconciliation: the same rule as above (reconcile.toml line {})\n", x.line));
+            }
         }
     }
     out
@@ -129,11 +136,12 @@ pub fn render_text(rules: &Rules, ds: &[Disagreement], rules_file: &str) -> Stri
         conflicts.len() - within,
         ds.iter().filter(|d| d.entries.iter().any(|e| e.excluded.is_some())).count()
     );
+    let mut said = BTreeSet::new();
     for d in ds {
         out.push('\n');
         out.push_str(&row_heading(d.row));
         out.push('\n');
-        out.push_str(&source_lines(rules, d.entries.iter().map(|e| e.obs)));
+        out.push_str(&source_lines(rules, d.entries.iter().map(|e| e.obs), &mut said));
         for n in &d.notes {
             out.push_str(&format!("    {n}\n"));
         }

@@ -509,6 +509,16 @@ fn conflicts_lists_each_disagreement_with_sources_and_recorded_reasons() {
     assert_eq!(lines[0], "series,period_start,period_end,category,unit,reconciled_value,low,high,flags,source_id,document,value,precision,location,excluded_reason");
     assert_eq!(lines.len(), 3, "{csv}");
     assert!(lines[2].starts_with("camps.population,1939-01-01,1939-01-01,,persons,1200,1200,1200,single-source;witness-excluded,demo2,demo2,1210,,p. 5,Digits transposed"), "{csv}");
+    // a rule that leaves out several rows is explained in full once per report, then pointed to
+    let before = w.read("reconcile.toml");
+    let rule_line = plain.lines().count() + 2;
+    w.write("reconcile.toml", (plain.clone() + "\n[[exclude]]\nsource = \"demo2\"\nseries = \"camps.population\"\nwithin = \"1939-1940\"\nreason = \"Not this copy (test).\"\n").as_bytes());
+    for args in [&["show", "camps.population"][..], &["conflicts", "camps.population"][..]] {
+        let out = stdout(&w.run(args));
+        assert_eq!(out.matches("excluded from reconciliation: Not this copy (test).\n").count(), 1, "{out}");
+        assert_eq!(out.matches(&format!("excluded from reconciliation: the same rule as above (reconcile.toml line {rule_line})\n")).count(), 1, "{out}");
+    }
+    w.write("reconcile.toml", before.as_bytes());
     // the same table is exported and described in the data package
     let o = w.run(&["export", "--out", "o"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));

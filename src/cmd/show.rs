@@ -51,11 +51,12 @@ pub fn run(a: &Args) -> Result<i32> {
     let has_whole = matches!(an.loaded.catalog.series.get(&a.series).map(|d| d.kind.as_str()), Some("stock" | "flow" | "change"));
     let mut out = String::new();
     let mut noted = std::collections::BTreeSet::new();
+    let mut said = std::collections::BTreeSet::new();
     for r in &rows {
         if has_whole && !r.category.is_empty() && !rows.iter().any(|w| w.period == r.period && w.category.is_empty()) && noted.insert(r.period) {
             out.push_str(&format!("(no value of {} as a whole for {}; only its categories)\n", a.series, r.period.label()));
         }
-        out.push_str(&crate::conflicts::row_block(&an, r));
+        out.push_str(&crate::conflicts::row_block(&an, r, &mut said));
     }
     crate::output::stdout(&out)?;
     Ok(0)
