@@ -361,6 +361,18 @@ fn years(a: &str, b: &str) -> Result<(i32, i32), String> {
     Ok((a, b))
 }
 
+/// Whether a call takes one source's printed figures (its first argument names the source).
+pub fn reads_source(name: &str) -> bool {
+    name == "src" || name == "srcsum"
+}
+
+/// The sources whose printed figures an expression reads by name (`src`, `srcsum`), in order.
+pub fn sources_read(e: &Expr) -> Vec<String> {
+    let mut cs = vec![];
+    calls(e, &mut cs);
+    cs.into_iter().filter(|(name, args, _)| reads_source(name) && !args.is_empty()).map(|(_, mut args, _)| args.swap_remove(0)).collect()
+}
+
 /// A call's series, for validation against the vocabulary.
 pub fn calls(e: &Expr, out: &mut Vec<(String, Vec<String>, usize)>) {
     match e {
@@ -507,7 +519,7 @@ pub fn call_problems(e: &Expr, cat: &crate::ingest::Catalog) -> Vec<(&'static st
     calls(e, &mut cs);
     let mut out = vec![];
     for (name, args, _) in &cs {
-        let by_source = name == "src" || name == "srcsum";
+        let by_source = reads_source(name);
         let s = if by_source { &args[1] } else { &args[0] };
         if !cat.series_known(s) && !DERIVED_SERIES.contains(&s.as_str()) {
             out.push((kind::UNKNOWN_SERIES, format!("series '{s}' is not in series.csv")));

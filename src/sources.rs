@@ -36,12 +36,10 @@ pub struct SourceUse {
     pub used_by: Vec<(String, String)>,
 }
 
-/// The sources whose printed figures a claim's expression reads by name (`src`, `srcsum`).
+/// The sources a claim's expression reads by name (an expression that does not parse reads none:
+/// `validate` reports it).
 fn sources_read(expression: &str) -> Vec<String> {
-    let Ok(e) = crate::claims::parse(expression) else { return vec![] };
-    let mut cs = vec![];
-    crate::claims::calls(&e, &mut cs);
-    cs.into_iter().filter(|(name, args, _)| (name == "src" || name == "srcsum") && !args.is_empty()).map(|(_, args, _)| args[0].clone()).collect()
+    crate::claims::parse(expression).map(|e| crate::claims::sources_read(&e)).unwrap_or_default()
 }
 
 /// Every source, or those named (`only`), in source_id order.
