@@ -28,6 +28,15 @@ pub struct ClaimResult {
     pub range: String,
 }
 
+/// The decimals a claim's computed value is shown with: those of its expected figure, or of its
+/// tolerance where that is finer, so that the comparison can be read off the figures shown ("5
+/// percent" with a tolerance of 0.5 shows 5.35 as 5.3 or 5.4, not as 5; a ratio "doubled", 2 with a
+/// tolerance of 0.25, shows 3.50).
+fn shown_decimals(c: &Claim) -> usize {
+    let tol = if c.tolerance_text.trim().ends_with('%') { 0 } else { crate::model::parse_figure(&c.tolerance_text).map_or(0, |(_, d)| d) };
+    c.expected_decimals.max(tol)
+}
+
 pub fn evaluate(claims: &[Claim], rec: &[Reconciled], obs: &[Observation]) -> Vec<ClaimResult> {
     let env = Env::new(rec, obs);
     let mut out: Vec<ClaimResult> = claims
@@ -38,9 +47,10 @@ pub fn evaluate(claims: &[Claim], rec: &[Reconciled], obs: &[Observation]) -> Ve
                     let v = iv.value;
                     let ok = (v - c.expected).abs() <= c.tolerance + 1e-9;
                     let st = if ok { "pass" } else if !c.explanation.is_empty() { "documented" } else { "fail" };
-                    let rd = crate::model::range_decimals(Unit::Percent, iv.low, iv.high, c.expected_decimals);
+                    let shown = shown_decimals(c);
+                    let rd = crate::model::range_decimals(Unit::Percent, iv.low, iv.high, shown);
                     let range = format!("{} to {}", fmt_bound(iv.low, rd), fmt_bound(iv.high, rd));
-                    (fmt_num(v, c.expected_decimals), st.to_string(), String::new(), range)
+                    (fmt_num(v, shown), st.to_string(), String::new(), range)
                 }
                 Err(m) => (String::new(), "not-evaluable".to_string(), m, String::new()),
             };
@@ -403,5 +413,39 @@ mod tests {
         // too small to show once trimmed: all the decimals stay
         assert_eq!(super::grouped(0.000013, 0, 2), "0.00");
         assert_eq!(super::grouped(0.0004, 1, 3), "0.000");
+    }
+
+    #[test]
+    fn computed_values_are_shown_as_finely_as_the_tolerance() {
+        let claim = |expected: &str, tolerance: &str| {
+            let (e, d) = crate::model::parse_figure(expected).unwrap();
+            crate::claims::Claim {
+                line: 2,
+                column: 5,
+                id: "x".into(),
+                statement: String::new(),
+                source_id: String::new(),
+                location: String::new(),
+                expression: "2".into(),
+                expr: crate::claims::parse("2").unwrap(),
+                expected: e,
+                expected_decimals: d,
+                tolerance: crate::claims::parse_tolerance(tolerance, e).unwrap(),
+                tolerance_text: tolerance.into(),
+                explanation: String::new(),
+            }
+        };
+        // "doubled": 2 within 0.25 is judged to hundredths
+        assert_eq!(super::shown_decimals(&claim("2", "0.25")), 2);
+        // "5 percent" within 0.5: tenths
+        assert_eq!(super::shown_decimals(&claim("5", "0.5")), 1);
+        // the expected figure's own decimals when the tolerance is coarser or a percent
+        assert_eq!(super::shown_decimals(&claim("4.81", "0.5")), 2);
+        assert_eq!(super::shown_decimals(&claim("1053829", "1%")), 0);
+        assert_eq!(super::shown_decimals(&claim("24.9", "0")), 1);
+        // and evaluate shows the computed value so
+        let r = super::evaluate(&[claim("3", "0.25")], &[], &[]);
+        assert_eq!(r[0].computed, "2.00");
+        assert_eq!(r[0].status, "fail");
     }
 }
