@@ -195,3 +195,41 @@ fn a_malformed_call_in_the_registry_is_a_validation_error_not_a_missing_figure()
     assert!(e.contains("claims.csv:8:5: error[claim-error]: claim backwards: sum(...) runs from 1939 back to 1938"), "{e}");
     assert!(e.contains("claims.csv:9:5: error[claim-error]: claim no-date: '1940' in at(...) is not a date"), "{e}");
 }
+
+#[test]
+fn check_shows_the_claims_asked_for_and_reports_their_status() {
+    let w = Work::new();
+    let mut claims = w.read("claims.csv");
+    claims.push_str("wrong,camp increase in 1939 as misread,demo,p. 9,\"at(camps.population, 1940-01-01) - at(camps.population, 1939-01-01)\",100,0,\n");
+    w.write("claims.csv", claims.as_bytes());
+    // by source: only demo2's claim, which is documented, so exit 0 although 'wrong' fails
+    let o = w.run(&["check", "--source", "demo2"]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("DOC  wrong-but-known"), "{out}");
+    assert!(!out.contains("camps-1940") && !out.contains("wrong "), "{out}");
+    assert!(out.contains("claims: 0 pass, 0 fail, 1 documented, 0 not-evaluable"), "{out}");
+    assert!(out.contains("(1 of the registry's 7 claims;"), "{out}");
+    assert!(!out.contains("accounting identities:"), "{out}");
+    // by status: the failing claim, exit 1
+    let o = w.run(&["check", "--status", "fail"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stdout(&o).contains("FAIL wrong "), "{}", stdout(&o));
+    assert!(stdout(&o).contains("claims: 0 pass, 1 fail, 0 documented, 0 not-evaluable"), "{}", stdout(&o));
+    // by id and by prefix; filters combine
+    let o = w.run(&["check", "deaths-*", "camps-1940", "--status", "pass", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let ids: Vec<&str> = v["claims"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["camps-1940", "deaths-1938", "deaths-total"]);
+    // a name that matches nothing, an unknown source or status: usage errors
+    for args in [&["check", "death-*"][..], &["check", "--source", "nosuch"], &["check", "--status", "passed"]] {
+        let o = w.run(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+    }
+    assert!(stderr(&w.run(&["check", "death-*"])).contains("no claim of the registry is named 'death-*'"));
+    // without a filter, every claim and the identities, and the exit status of the whole registry
+    let o = w.run(&["check"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("claims: 4 pass, 1 fail, 1 documented, 1 not-evaluable"), "{}", stdout(&o));
+}
