@@ -106,7 +106,8 @@ pub fn render_text(us: &[SourceUse]) -> String {
             s.push_str(&format!("  {:<width$} {:>12}  {}{ex}\n", x.series, n, x.span.label()));
         }
         if !u.claims.is_empty() {
-            s.push_str(&format!("  claims citing it: {} ({})\n", u.claims.len(), status_counts(&u.claims)));
+            let ids: Vec<&str> = u.claims.iter().map(|(id, _)| id.as_str()).collect();
+            s.push_str(&format!("  claims citing it: {} ({}): {}\n", u.claims.len(), status_counts(&u.claims), ids.join(", ")));
         }
         if !u.used_by.is_empty() {
             let ids: Vec<&str> = u.used_by.iter().map(|(id, _)| id.as_str()).collect();

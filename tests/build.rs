@@ -596,7 +596,7 @@ fn sources_lists_what_the_data_takes_from_each_source() {
     assert!(out.starts_with("demo2 ("), "{out}");
     assert!(out.contains("  copy read: "), "{out}");
     assert!(out.lines().any(|l| l.starts_with("  camps.population") && l.contains("2 printed") && l.ends_with("1939-01-01..1940-01-01")), "{out}");
-    assert!(out.contains("claims citing it: 1 (1 documented)"), "{out}");
+    assert!(out.contains("\n  claims citing it: 1 (1 documented): wrong-but-known\n"), "{out}");
     // CSV: one row per source and series; every source when none is named
     let o = w.run(&["sources", "--format", "csv"]);
     let csv = stdout(&o);
