@@ -1,11 +1,15 @@
 use crate::util::*;
 
+/// The fixture with one more claim, 'wrong', which fails: it expects 100 where the data gives 95.
+fn with_a_failing_claim() -> Work {
+    let w = Work::new();
+    w.append("claims.csv", "wrong,camp increase in 1939 as misread,demo,p. 9,\"at(camps.population, 1940-01-01) - at(camps.population, 1939-01-01)\",100,0,\n");
+    w
+}
+
 #[test]
 fn check_evaluates_claims_with_statuses() {
-    let w = Work::new();
-    let mut claims = w.read("claims.csv");
-    claims.push_str("wrong,camp increase in 1939 as misread,demo,p. 9,\"at(camps.population, 1940-01-01) - at(camps.population, 1939-01-01)\",100,0,\n");
-    w.write("claims.csv", claims.as_bytes());
+    let w = with_a_failing_claim();
     let o = w.run(&["check", "--format", "json"]);
     // 'wrong' expects 100 but the 1939 value is the median of 1200 and 1210: it fails
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
@@ -198,10 +202,7 @@ fn a_malformed_call_in_the_registry_is_a_validation_error_not_a_missing_figure()
 
 #[test]
 fn check_shows_the_claims_asked_for_and_reports_their_status() {
-    let w = Work::new();
-    let mut claims = w.read("claims.csv");
-    claims.push_str("wrong,camp increase in 1939 as misread,demo,p. 9,\"at(camps.population, 1940-01-01) - at(camps.population, 1939-01-01)\",100,0,\n");
-    w.write("claims.csv", claims.as_bytes());
+    let w = with_a_failing_claim();
     // by source: only demo2's claim, which is documented, so exit 0 although 'wrong' fails
     let o = w.run(&["check", "--source", "demo2"]);
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
