@@ -229,6 +229,8 @@ fn check_shows_the_claims_asked_for_and_reports_their_status() {
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
     }
     assert!(stderr(&w.run(&["check", "death-*"])).contains("no claim of the registry is named 'death-*'"));
+    let e = stderr(&w.run(&["check", "--source", "dem"]));
+    assert!(e.contains("unknown source 'dem'") && e.contains("did you mean demo?"), "{e}");
     // without a filter, every claim and the identities, and the exit status of the whole registry
     let o = w.run(&["check"]);
     assert_eq!(o.status.code(), Some(1));

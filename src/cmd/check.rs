@@ -46,9 +46,7 @@ pub fn run(a: &Args) -> Result<i32> {
         return Err(Error::Usage(format!("--status must be one of {}, not '{s}'", STATUSES.join(", "))));
     }
     let an = crate::pipeline::analyse(&super::data_dir(&a.data))?;
-    if let Some(s) = a.sources.iter().find(|s| !an.loaded.catalog.sources.contains_key(s.as_str())) {
-        return Err(Error::Usage(format!("unknown source '{s}'; the sources are listed in {}", crate::diag::shown_path(&an.loaded.catalog.data_dir, "sources.csv"))));
-    }
+    super::check_sources(&an, &a.sources)?;
     if let Some(p) = a.claims.iter().find(|p| !an.claims.iter().any(|c| named(&c.id, std::slice::from_ref(p)))) {
         return Err(Error::Usage(format!("no claim of the registry is named '{p}' (an id, or the start of ids followed by '*')")));
     }

@@ -27,6 +27,19 @@ pub fn check_series(an: &crate::pipeline::Analysis, name: &str) -> crate::error:
     Err(crate::error::Error::Usage(format!("unknown series '{name}'{hint}; the series are listed in docs/series.md and {}", crate::diag::shown_path(&cat.data_dir, "series.csv"))))
 }
 
+/// A usage error for a source id that `data/sources.csv` does not list, with the nearest id as a hint
+/// (`sources`, `check --source`).
+pub fn check_sources(an: &crate::pipeline::Analysis, ids: &[String]) -> crate::error::Result<()> {
+    let cat = &an.loaded.catalog;
+    match ids.iter().find(|s| !cat.sources.contains_key(s.as_str())) {
+        None => Ok(()),
+        Some(s) => {
+            let hint = cat.nearest_source(s).map(|n| format!("; did you mean {n}?")).unwrap_or_default();
+            Err(crate::error::Error::Usage(format!("unknown source '{s}' (see {}){hint}", crate::diag::shown_path(&cat.data_dir, "sources.csv"))))
+        }
+    }
+}
+
 /// The data folder a command reads (`--data`, default `data`); the terminal shows its files' paths
 /// from the current folder (`crate::diag::shown`).
 pub fn data_dir(d: &Option<PathBuf>) -> PathBuf {

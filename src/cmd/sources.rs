@@ -1,4 +1,4 @@
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// What the data takes from each source: its record, the document it witnesses, and per series the
 /// figures it gives.
@@ -12,10 +12,7 @@ pub struct Args {
 
 pub fn run(a: &Args) -> Result<i32> {
     let an = a.report.analyse()?;
-    if let Some(s) = a.sources.iter().find(|s| !an.loaded.catalog.sources.contains_key(*s)) {
-        let hint = an.loaded.catalog.nearest_source(s).map(|n| format!("; did you mean {n}?")).unwrap_or_default();
-        return Err(Error::Usage(format!("unknown source '{s}' (see {}){hint}", crate::diag::shown_path(&an.loaded.catalog.data_dir, "sources.csv"))));
-    }
+    super::check_sources(&an, &a.sources)?;
     let us = crate::sources::uses(&an, &a.sources);
     a.report.format.print(|| crate::sources::render_text(&us), || crate::sources::render_csv(&us))
 }
