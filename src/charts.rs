@@ -22,6 +22,7 @@ pub const NAMES: &[&str] = &[
     "figure-d",
     "mortality-rate",
     "estimates-vs-archives",
+    "estimates-population",
     "sources-camps-population",
     "sources-deaths",
     "convictions-death-sentences",
@@ -386,7 +387,8 @@ pub fn build_charts(an: &Analysis) -> Vec<Chart> {
     let note = if unknown.is_empty() { "Shares of the inmates whose gender was recorded, on 1 January.".to_string() } else { format!("Shares of the inmates whose gender was recorded, on 1 January. Gender not recorded: {} (colonies.population_by_gender).", unknown.join("; ")) };
     out.push(mk("colonies-gender", "Colony inmates by gender, 1 January 1943-1946", "percent", Unit::Percent, gl, (1942.5, 1946.5), &note));
 
-    out.push(estimates_chart(an));
+    out.push(estimates_chart(an, &ESTIMATES_VS_ARCHIVES));
+    out.push(estimates_chart(an, &ESTIMATES_POPULATION));
     for c in &mut out {
         // where the data starts high on the left, the legend goes right
         c.legend_right = matches!(c.name, "mortality-rate" | "special-settlements");
@@ -456,11 +458,50 @@ pub fn archival_for(an: &Analysis, series: &str, when: &str) -> Option<(f64, f64
     Some((v, lo, hi, src.join(";"), flags))
 }
 
-fn estimates_chart(an: &Analysis) -> Chart {
+/// One chart of estimates, each set against an archival figure: its name, title, map and note.
+struct EstimatesChart {
+    name: &'static str,
+    title: &'static str,
+    map: &'static [(&'static str, &'static str, &'static str)],
+    note: &'static str,
+}
+
+const ESTIMATES_VS_ARCHIVES: EstimatesChart = EstimatesChart {
+    name: "estimates-vs-archives",
+    title: "Published estimates against the archival figures (log scale)",
+    map: ESTIMATE_MAP,
+    note: "grz1993's executions row is the range of the popular estimates GRZ 1993 cites (its Table 1), not an estimate of its own; its arrests row is the figure it finds hard to reach. Archival: executions = death sentences on NKVD cases in the same calendar years (1935-41: the whole of 1941); arrests = arrests by the state security organs 1937-38; repressed = convictions on NKVD cases 1937-38 (1921-1953: the MVD count to mid-1953, its printed total); deaths = the OURZ report's GULAG deaths; stocks on 1 January (of the next year for end-of-year estimates; of the year for 1939 and 1942, whose date within the year is not printed).",
+};
+
+/// The camp and forced-labour population as writers estimated it year by year, most of them before the
+/// archives opened (the 1930s estimates of the Great Terror are on `estimates-vs-archives`).
+pub const ESTIMATE_MAP_POPULATION: &[(&str, &str, &str)] = &[
+    ("estimate.custody_population_1930", "camps.population", "1930-01-01"),
+    ("estimate.camp_population_1930", "camps.population", "1930-01-01"),
+    ("estimate.custody_population_1931", "camps.population", "1931-01-01"),
+    ("estimate.camp_population_1937", "camps.population", "1937-01-01"),
+    ("estimate.forced_labour_population_1939", "gulag.population", "1939-01-01"),
+    ("estimate.forced_labour_population_1941", "gulag.population", "1941-01-01"),
+    ("estimate.forced_labour_population_1944", "gulag.population", "1944-01-01"),
+    ("estimate.camp_population_1947", "gulag.population", "1947-01-01"),
+    ("estimate.camp_population_1949", "gulag.population", "1949-01-01"),
+    ("estimate.camp_population_1950", "gulag.population", "1950-01-01"),
+    ("estimate.forced_labour_population_1951", "gulag.population", "1951-01-01"),
+    ("estimate.forced_labour_population_1952", "gulag.population", "1952-01-01"),
+];
+
+const ESTIMATES_POPULATION: EstimatesChart = EstimatesChart {
+    name: "estimates-population",
+    title: "Estimates of the camp and forced-labour population against the archival counts (log scale)",
+    map: ESTIMATE_MAP_POPULATION,
+    note: "Each estimate is drawn as printed (a printed range: its two ends; a bound is said on its row). Archival: on 1 January of the year the estimate names. Before 1934 the data counts the camps only (no colonies or prisons), so 1930-1931 set prisoners in all places against the camps; from 1937 the camps alone for the camp population of 1937, then the camps and colonies (gulag.population) for the 'slave-labour' or camp population of later years: the special settlers (about 0.9 to 2.75 million in those years) and the prisons are not added. Most of these estimates were made before the archives opened; every one lies above the archival count of its year, most of them three to ten times.",
+};
+
+fn estimates_chart(an: &Analysis, spec: &EstimatesChart) -> Chart {
     let mut rows = Vec::new();
     let mut est = Vec::new();
     let mut arch = Vec::new();
-    for (series, arch_series, when) in ESTIMATE_MAP {
+    for (series, arch_series, when) in spec.map {
         let obs: Vec<_> = an.observations.iter().filter(|o| o.series == *series).collect();
         if obs.is_empty() {
             continue;
@@ -486,7 +527,10 @@ fn estimates_chart(an: &Analysis) -> Chart {
                 (false, _, true) => format!(" ({} a bound)", if said.len() == os.len() { "each end" } else { "one end" }),
                 (false, _, false) => format!(" ({} of {} a bound)", said.len(), os.len()),
             };
-            rows.push(format!("{what}: {src}{flags}"));
+            // a compiler's table names each estimate's author as its category: the row says whose it is
+            let cat = &os[0].category;
+            let author = if !cat.is_empty() && cat != "low" && cat != "high" && os.iter().all(|o| o.category == *cat) { format!(" [{cat}]") } else { String::new() };
+            rows.push(format!("{what}: {src}{author}{flags}"));
             if range {
                 let lo = os.iter().map(|o| o.value).fold(f64::INFINITY, f64::min);
                 let hi = os.iter().map(|o| o.value).fold(f64::NEG_INFINITY, f64::max);
@@ -506,13 +550,13 @@ fn estimates_chart(an: &Analysis) -> Chart {
         }
     }
     Chart {
-        name: "estimates-vs-archives",
-        title: "Published estimates against the archival figures (log scale)".into(),
+        name: spec.name,
+        title: spec.title.into(),
         y_labels: vec!["persons (log scale)".into()],
         units: vec![Unit::Persons],
         layers: vec![layer("Archival figure (tick) and range (band)", Style::Band, arch, 0), layer("Published estimate (dot; a printed range: its two ends, joined)", Style::ErrorBars, est, 0)],
         x_range: (0.0, 1.0),
-        note: "grz1993's executions row is the range of the popular estimates GRZ 1993 cites (its Table 1), not an estimate of its own; its arrests row is the figure it finds hard to reach. Archival: executions = death sentences on NKVD cases in the same calendar years (1935-41: the whole of 1941); arrests = arrests by the state security organs 1937-38; repressed = convictions on NKVD cases 1937-38 (1921-1953: the MVD count to mid-1953, its printed total); deaths = the OURZ report's GULAG deaths; stocks on 1 January (of the next year for end-of-year estimates; of the year for 1939 and 1942, whose date within the year is not printed).".into(),
+        note: spec.note.into(),
         kind: Kind::Estimates,
         rows,
         legend_right: false,

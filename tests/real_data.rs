@@ -283,6 +283,44 @@ fn estimates_chart_sets_estimates_against_the_archival_documents() {
     assert!(s.contains("mvd1953-report"), "{s}");
 }
 
+/// The population-estimates chart sets each estimate against the archival count on 1 January of its
+/// year (the camps alone before 1934, the camps and colonies for the later "slave-labour" figures), names
+/// the author of a compiler's row, and its note's word holds: every estimate lies above its count.
+#[test]
+fn population_estimates_chart_sets_each_year_against_its_count() {
+    let mut rdr = csv::Reader::from_path(repo().join("data/clean/charts.csv")).unwrap();
+    let h = rdr.headers().unwrap().clone();
+    let col = |n: &str| h.iter().position(|x| x == n).unwrap();
+    let (cc, cl, cr, cv, clo, cf) = (col("chart"), col("layer"), col("row"), col("value"), col("low"), col("flags"));
+    let mut archival = std::collections::BTreeMap::new();
+    let mut published = std::collections::BTreeMap::new();
+    for r in rdr.records() {
+        let r = r.unwrap();
+        if &r[cc] != "estimates-population" {
+            continue;
+        }
+        let num = |i: usize| r[i].parse::<f64>().ok();
+        if r[cl].starts_with("Archival") {
+            archival.insert(r[cr].to_string(), (num(cv).unwrap(), r[cf].to_string()));
+        } else {
+            // a printed range has no value, only its ends: its low end is the least it says
+            let least = num(cv).or(num(clo)).unwrap();
+            let e = published.entry(r[cr].to_string()).or_insert(least);
+            *e = f64::min(*e, least);
+        }
+    }
+    assert!(published.len() >= 15, "{published:?}");
+    let flags = |row: &str| archival[row].1.clone();
+    assert!(flags("forced labour population 1941: wiles-via-szamuely1969").starts_with("archival gulag.population 1941-01-01"));
+    assert!(flags("custody population 1930: dallin-nicolaevsky-via-dugin2011").starts_with("archival camps.population 1930-01-01"));
+    assert_eq!(published["camp population 1937: wikipedia-gulag-estimates [Timasheff (1948)]"], 2300000.0);
+    assert_eq!(published["camp population 1949: thorp-via-time1949"], 8000000.0);
+    for (row, least) in &published {
+        let (count, _) = archival[row];
+        assert!(*least > count, "{row}: {least} is not above the archival {count}");
+    }
+}
+
 /// The sessions shown in the README are real: each `$ gulagstats ...` command in a `text`
 /// block is run on the bundled data, and every line shown under it (a `...` line stands for
 /// lines left out) must appear in its output, in the order shown.
