@@ -148,6 +148,25 @@ impl<'a> Parser<'a> {
                             self.i += 1;
                         }
                         Some(b'(') => return self.err("calls cannot be nested inside arguments"),
+                        // a quoted argument holds commas and parentheses as they are: a category
+                        // printed with commas ("factory fire, Turkmenistan")
+                        Some(b'"') if cur.trim().is_empty() => {
+                            let open = self.i;
+                            let Some(len) = self.s[open + 1..].iter().position(|&b| b == b'"') else {
+                                return Err(ParseError { pos: open, message: "unclosed '\"': a quoted argument ends with '\"'".into() });
+                            };
+                            cur = String::from_utf8_lossy(&self.s[open + 1..open + 1 + len]).to_string();
+                            self.i = open + len + 2;
+                            self.ws();
+                            if !matches!(self.s.get(self.i), Some(b',') | Some(b')')) {
+                                return self.err("expected ',' or ')' after a quoted argument");
+                            }
+                            if cur.trim().is_empty() {
+                                return Err(ParseError { pos: open, message: "a quoted argument is empty".into() });
+                            }
+                            // kept as quoted (the trim below leaves inner spaces alone)
+                            continue;
+                        }
                         Some(_) => {
                             // arguments are UTF-8 words; copy the whole character
                             let rest = std::str::from_utf8(&self.s[self.i..]).unwrap_or("");
@@ -577,6 +596,23 @@ mod tests {
         let deep = format!("{}1{}", "(".repeat(100_000), ")".repeat(100_000));
         assert!(parse(&deep).unwrap_err().message.contains("nested more than 64 deep"));
         assert!(parse(&format!("{}1", "-".repeat(100_000))).is_err());
+    }
+
+    #[test]
+    fn quoted_arguments_keep_their_commas() {
+        let args = |s: &str| match parse(s).unwrap() {
+            Expr::Call { args, .. } => args,
+            e => panic!("{e:?}"),
+        };
+        assert_eq!(args("span(nkvd.arrests, 1937-1938, \"factory fire, Turkmenistan\")"), ["nkvd.arrests", "1937-1938", "factory fire, Turkmenistan"]);
+        assert_eq!(args("at(x.y, 1945-10-01,\"a (b), c\" )"), ["x.y", "1945-10-01", "a (b), c"]);
+        // unquoted arguments are split at commas, as before
+        assert_eq!(args("at(x.y, 1945-10-01, a b)"), ["x.y", "1945-10-01", "a b"]);
+        let e = parse("at(x.y, 1945-10-01, \"a, b)").unwrap_err();
+        assert_eq!(e.pos, 20);
+        assert!(e.message.contains("unclosed"), "{}", e.message);
+        assert!(parse("at(x.y, 1945-10-01, \"a\" b)").unwrap_err().message.contains("after a quoted argument"));
+        assert!(parse("at(x.y, 1945-10-01, \"\")").unwrap_err().message.contains("empty"));
     }
 
     #[test]
