@@ -479,6 +479,7 @@ pub const ESTIMATE_MAP_POPULATION: &[(&str, &str, &str)] = &[
     ("estimate.custody_population_1930", "camps.population", "1930-01-01"),
     ("estimate.camp_population_1930", "camps.population", "1930-01-01"),
     ("estimate.custody_population_1931", "camps.population", "1931-01-01"),
+    ("estimate.camp_population_1931_32", "camps.population", "1932-01-01"),
     ("estimate.camp_population_1937", "camps.population", "1937-01-01"),
     ("estimate.forced_labour_population_1939", "gulag.population", "1939-01-01"),
     ("estimate.forced_labour_population_1941", "gulag.population", "1941-01-01"),
@@ -494,7 +495,7 @@ const ESTIMATES_POPULATION: EstimatesChart = EstimatesChart {
     name: "estimates-population",
     title: "Estimates of the camp and forced-labour population against the archival counts (log scale)",
     map: ESTIMATE_MAP_POPULATION,
-    note: "Each estimate is drawn as printed (a printed range: its two ends; a bound is said on its row). Archival: on 1 January of the year the estimate names. Before 1934 the data counts the camps only (no colonies or prisons), so 1930-1931 set prisoners in all places against the camps; from 1937 the camps alone for the camp population of 1937, then the camps and colonies (gulag.population) for the 'slave-labour' or camp population of later years: the special settlers (about 0.9 to 2.75 million in those years) and the prisons are not added. Most of these estimates were made before the archives opened; every one lies above the archival count of its year, most of them three to ten times.",
+    note: "Each estimate is drawn as printed (a printed range: its two ends; a bound is said on its row). Archival: on 1 January of the year the estimate names (for 1931-32, 1 January 1932, the middle of the span). Before 1934 the data counts the camps only (no colonies or prisons), so 1930-1931 set prisoners in all places against the camps; from 1937 the camps alone for the camp population of 1937, then the camps and colonies (gulag.population) for the 'slave-labour' or camp population of later years: the special settlers (about 0.9 to 2.75 million in those years) and the prisons are not added. Most of these estimates were made before the archives opened; every one lies above the archival count of its year, most of them three to ten times.",
 };
 
 fn estimates_chart(an: &Analysis, spec: &EstimatesChart) -> Chart {
