@@ -477,8 +477,10 @@ const ESTIMATES_VS_ARCHIVES: EstimatesChart = EstimatesChart {
 /// archives opened (the 1930s estimates of the Great Terror are on `estimates-vs-archives`).
 pub const ESTIMATE_MAP_POPULATION: &[(&str, &str, &str)] = &[
     ("estimate.custody_population_1930", "camps.population", "1930-01-01"),
+    ("estimate.forced_labour_population_1930", "camps.population", "1930-01-01"),
     ("estimate.camp_population_1930", "camps.population", "1930-01-01"),
     ("estimate.custody_population_1931", "camps.population", "1931-01-01"),
+    ("estimate.forced_labour_population_1931", "camps.population", "1931-01-01"),
     ("estimate.camp_population_1931_32", "camps.population", "1932-01-01"),
     ("estimate.camp_population_1937", "camps.population", "1937-01-01"),
     ("estimate.forced_labour_population_1939", "gulag.population", "1939-01-01"),
@@ -495,7 +497,7 @@ const ESTIMATES_POPULATION: EstimatesChart = EstimatesChart {
     name: "estimates-population",
     title: "Estimates of the camp and forced-labour population against the archival counts (log scale)",
     map: ESTIMATE_MAP_POPULATION,
-    note: "Each estimate is drawn as printed (a printed range: its two ends; a bound is said on its row). Archival: on 1 January of the year the estimate names (for 1931-32, 1 January 1932, the middle of the span). Before 1934 the data counts the camps only (no colonies or prisons), so 1930-1931 set prisoners in all places against the camps; from 1937 the camps alone for the camp population of 1937, then the camps and colonies (gulag.population) for the 'slave-labour' or camp population of later years: the special settlers (about 0.9 to 2.75 million in those years) and the prisons are not added. Most of these estimates were made before the archives opened; every one lies above the archival count of its year, most of them three to ten times.",
+    note: "Each estimate is drawn as printed (a printed range: its two ends; a bound is said on its row). Archival: on 1 January of the year the estimate names (for 1931-32, 1 January 1932, the middle of the span). Before 1934 the data counts the camps only (no colonies or prisons), so 1930-1931 set prisoners in all places and forced labourers against the camps; from 1937 the camps alone for the camp population of 1937, then the camps and colonies (gulag.population) for the 'slave-labour' or camp population of later years: the special settlers (about 0.9 to 2.75 million in those years) and the prisons are not added. Most of these estimates were made before the archives opened; every one lies above the archival count of its year, most of them three to ten times.",
 };
 
 fn estimates_chart(an: &Analysis, spec: &EstimatesChart) -> Chart {
@@ -513,7 +515,15 @@ fn estimates_chart(an: &Analysis, spec: &EstimatesChart) -> Chart {
         for o in obs {
             by_src.entry(&o.source_id).or_default().push(o);
         }
-        for (src, os) in by_src {
+        for (src, mut os) in by_src {
+            // a breakdown (parts that add up to the source's own total: men, women, ...) is not a
+            // further estimate: the row shows the total alone
+            if let Some(total) = os.iter().find(|o| o.category.is_empty()).map(|o| o.value) {
+                let parts: Vec<f64> = os.iter().filter(|o| !o.category.is_empty() && o.category != "low" && o.category != "high").map(|o| o.value).collect();
+                if parts.len() >= 2 && (parts.iter().sum::<f64>() - total).abs() < 0.5 {
+                    os.retain(|o| o.category.is_empty());
+                }
+            }
             let y = rows.len() as f64;
             // a printed range ("from 5 to 7 million": categories low and high) is drawn as its two
             // printed ends, with no point between them (a midpoint would be a figure nobody
