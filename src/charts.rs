@@ -411,6 +411,9 @@ pub const ESTIMATE_MAP: &[(&str, &str, &str)] = &[
     ("estimate.executions_1937_38", "nkvd.death_sentences", "1937-1938"),
     ("estimate.arrests_1937_38", "nkvd.arrests", "1937-1938"),
     ("estimate.repressed_1937_38", "nkvd.convictions", "1937-1938"),
+    ("estimate.repressed_1937_39", "nkvd.convictions", "1937-1939"),
+    ("estimate.deported_peasants_1930_31", "special_settlements.deported", "1930-1931"),
+    ("estimate.deported_peasants_1929_30", "special_settlements.deported", "1930-1931"),
     ("estimate.camp_population_late_1938", "camps.population", "1939-01-01"),
     ("estimate.custody_population_late_1938", "custody.population", "1939-01-01"),
     ("estimate.custody_population_end_1939", "custody.population", "1940-01-01"),
@@ -470,7 +473,7 @@ const ESTIMATES_VS_ARCHIVES: EstimatesChart = EstimatesChart {
     name: "estimates-vs-archives",
     title: "Published estimates against the archival figures (log scale)",
     map: ESTIMATE_MAP,
-    note: "grz1993's executions row is the range of the popular estimates GRZ 1993 cites (its Table 1), not an estimate of its own; its arrests row is the figure it finds hard to reach. Archival: executions = death sentences on NKVD cases in the same calendar years (1935-41: the whole of 1941); arrests = arrests by the state security organs 1937-38; repressed = convictions on NKVD cases 1937-38 (1921-1953: the MVD count to mid-1953, its printed total); deaths = the OURZ report's GULAG deaths; stocks on 1 January (of the next year for end-of-year estimates; of the year for 1939 and 1942, whose date within the year is not printed).",
+    note: "grz1993's executions row is the range of the popular estimates GRZ 1993 cites (its Table 1), not an estimate of its own; its arrests row is the figure it finds hard to reach. Archival: executions = death sentences on NKVD cases in the same calendar years (1935-41: the whole of 1941); arrests = arrests by the state security organs 1937-38; repressed = convictions on NKVD cases in the same years (1921-1953: the MVD count to mid-1953, its printed total); deported peasants = those sent to the special settlements in 1930-1931 (also for Solzhenitsyn's 1929-30); deaths = the OURZ report's GULAG deaths; stocks on 1 January (of the next year for end-of-year estimates; of the year for 1939 and 1942, whose date within the year is not printed).",
 };
 
 /// The camp and forced-labour population as writers estimated it year by year, most of them before the
