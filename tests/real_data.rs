@@ -245,26 +245,28 @@ fn every_conflict_in_the_bundled_data_has_a_recorded_reason() {
     assert!(bare.is_empty(), "conflicts without a recorded reason:\n{}", bare.join("\n"));
 }
 
+/// The rows of one estimates chart in the committed chart export, by column name.
+fn estimates_chart_rows(chart: &str) -> Vec<std::collections::BTreeMap<String, String>> {
+    let mut rdr = csv::Reader::from_path(repo().join("data/clean/charts.csv")).unwrap();
+    let h = rdr.headers().unwrap().clone();
+    let ci = h.iter().position(|x| x == "chart").unwrap();
+    rdr.records().map(|r| r.unwrap()).filter(|r| &r[ci] == chart).map(|r| h.iter().zip(r.iter()).map(|(k, v)| (k.to_string(), v.to_string())).collect()).collect()
+}
+
 /// The estimates chart sets each estimate against the archival documents: yearly flows summed where
 /// every year has one (not a later restatement's printed total), a printed span total only where
 /// years are missing.
 #[test]
 fn estimates_chart_sets_estimates_against_the_archival_documents() {
-    let mut rdr = csv::Reader::from_path(repo().join("data/clean/charts.csv")).unwrap();
-    let h = rdr.headers().unwrap().clone();
-    let col = |n: &str| h.iter().position(|x| x == n).unwrap();
-    let (cc, cl, cr, cv, cs, cf) = (col("chart"), col("layer"), col("row"), col("value"), col("sources"), col("flags"));
     let mut archival = std::collections::BTreeMap::new();
     let mut published = std::collections::BTreeMap::new();
     let mut archival_flags = std::collections::BTreeMap::new();
-    for r in rdr.records() {
-        let r = r.unwrap();
-        if &r[cc] == "estimates-vs-archives" {
-            let to = if r[cl].starts_with("Archival") { &mut archival } else { &mut published };
-            to.insert(r[cr].to_string(), (r[cv].to_string(), r[cs].to_string()));
-            if r[cl].starts_with("Archival") {
-                archival_flags.insert(r[cr].to_string(), r[cf].to_string());
-            }
+    for r in estimates_chart_rows("estimates-vs-archives") {
+        let is_archival = r["layer"].starts_with("Archival");
+        let to = if is_archival { &mut archival } else { &mut published };
+        to.insert(r["row"].clone(), (r["value"].clone(), r["sources"].clone()));
+        if is_archival {
+            archival_flags.insert(r["row"].clone(), r["flags"].clone());
         }
     }
     // an archival row says what it stands for, then carries the flags of the reconciled rows it takes
@@ -288,24 +290,16 @@ fn estimates_chart_sets_estimates_against_the_archival_documents() {
 /// the author of a compiler's row, and its note's word holds: every estimate lies above its count.
 #[test]
 fn population_estimates_chart_sets_each_year_against_its_count() {
-    let mut rdr = csv::Reader::from_path(repo().join("data/clean/charts.csv")).unwrap();
-    let h = rdr.headers().unwrap().clone();
-    let col = |n: &str| h.iter().position(|x| x == n).unwrap();
-    let (cc, cl, cr, cv, clo, cf) = (col("chart"), col("layer"), col("row"), col("value"), col("low"), col("flags"));
     let mut archival = std::collections::BTreeMap::new();
     let mut published = std::collections::BTreeMap::new();
-    for r in rdr.records() {
-        let r = r.unwrap();
-        if &r[cc] != "estimates-population" {
-            continue;
-        }
-        let num = |i: usize| r[i].parse::<f64>().ok();
-        if r[cl].starts_with("Archival") {
-            archival.insert(r[cr].to_string(), (num(cv).unwrap(), r[cf].to_string()));
+    for r in estimates_chart_rows("estimates-population") {
+        let num = |k: &str| r[k].parse::<f64>().ok();
+        if r["layer"].starts_with("Archival") {
+            archival.insert(r["row"].clone(), (num("value").unwrap(), r["flags"].clone()));
         } else {
             // a printed range has no value, only its ends: its low end is the least it says
-            let least = num(cv).or(num(clo)).unwrap();
-            let e = published.entry(r[cr].to_string()).or_insert(least);
+            let least = num("value").or(num("low")).unwrap();
+            let e = published.entry(r["row"].clone()).or_insert(least);
             *e = f64::min(*e, least);
         }
     }
