@@ -94,7 +94,14 @@ fn show_prints_each_source_and_the_reconciled_value() {
     let o = w.run(&["show", "camps.population", "--from", "1960", "--to", "1961"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("no values of camps.population in that range") && !stderr(&o).contains("usage"), "{}", stderr(&o));
-    // a derived value names its rule once, not "derived derived: rule sum"
+    // a prefix with `*` shows every series it begins; a prefix that begins none is a usage error
+    let out = stdout(&w.run(&["show", "camps.*", "--from", "1939", "--to", "1939"]));
+    assert!(out.contains("camps.population 1939-01-01: 1,205") && out.contains("camps.deaths"), "{out}");
+    assert!(!out.lines().any(|l| l.starts_with("gulag.")), "{out}");
+    let o = w.run(&["show", "nosuch.*"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no series begins with 'nosuch.'"), "{}", stderr(&o));
+        // a derived value names its rule once, not "derived derived: rule sum"
     let out = stdout(&w.run(&["show", "gulag.population", "--from", "1938", "--to", "1938"]));
     assert!(out.contains("  derived: rule sum"), "{out}");
     assert!(!out.contains("derived derived"), "{out}");

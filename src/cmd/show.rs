@@ -5,7 +5,8 @@ use std::path::PathBuf;
 /// Print each source's value, the reconciled value, its range and the method, for a series.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Series name, e.g. camps.population
+    /// Series name, e.g. camps.population; a prefix followed by `*` shows every series it begins
+    /// (e.g. 'estimate.camp_population*': every author's estimate of the camp population)
     pub series: String,
     /// Data folder [default: data]
     #[arg(long)]
@@ -38,23 +39,32 @@ pub fn run(a: &Args) -> Result<i32> {
     }
     let an = crate::pipeline::analyse(&super::data_dir(&a.data))?;
     let inside = |p: &Period| from.is_none_or(|f| p.end >= f) && to.is_none_or(|t| p.start <= t);
-    let rows: Vec<_> = an.reconciled.iter().filter(|r| r.series == a.series && inside(&r.period)).collect();
+    // a name, or a prefix followed by `*` (every series it begins, in the order of the export)
+    let prefix = a.series.strip_suffix('*');
+    let wanted = |s: &str| prefix.map_or(s == a.series, |p| s.starts_with(p));
+    let rows: Vec<_> = an.reconciled.iter().filter(|r| wanted(&r.series) && inside(&r.period)).collect();
     let range = if a.from.is_some() || a.to.is_some() { "in that range" } else { "in the data" };
     if rows.is_empty() {
-        super::check_series(&an, &a.series)?;
+        match prefix {
+            Some(p) if !an.reconciled.iter().any(|r| r.series.starts_with(p)) => {
+                return Err(Error::Usage(format!("no series begins with '{p}'; the series are listed in docs/series.md")));
+            }
+            Some(_) => {}
+            None => super::check_series(&an, &a.series)?,
+        }
         // a known series with nothing in the range: an empty answer, not a mistake of usage
         return Err(Error::Failed(format!("no values of {} {range}", a.series)));
     }
     // a date with only categories of a stock or flow (a region, a kind of sentence): say that the
     // whole is missing there, so that a part is not read as the answer (compositions are shares
     // by category, and estimates are categorised by author: nothing is missing there)
-    let has_whole = matches!(an.loaded.catalog.series.get(&a.series).map(|d| d.kind.as_str()), Some("stock" | "flow" | "change"));
+    let has_whole = |s: &str| matches!(an.loaded.catalog.series.get(s).map(|d| d.kind.as_str()), Some("stock" | "flow" | "change"));
     let mut out = String::new();
     let mut noted = std::collections::BTreeSet::new();
     let mut said = std::collections::BTreeSet::new();
     for r in &rows {
-        if has_whole && !r.category.is_empty() && !rows.iter().any(|w| w.period == r.period && w.category.is_empty()) && noted.insert(r.period) {
-            out.push_str(&format!("(no value of {} as a whole for {}; only its categories)\n", a.series, r.period.label()));
+        if has_whole(&r.series) && !r.category.is_empty() && !rows.iter().any(|w| w.series == r.series && w.period == r.period && w.category.is_empty()) && noted.insert((&r.series, r.period)) {
+            out.push_str(&format!("(no value of {} as a whole for {}; only its categories)\n", r.series, r.period.label()));
         }
         out.push_str(&crate::conflicts::row_block(&an, r, &mut said));
     }
