@@ -491,6 +491,7 @@ pub const ESTIMATE_MAP_POPULATION: &[(&str, &str, &str)] = &[
     ("estimate.forced_labour_population_1944", "gulag.population", "1944-01-01"),
     ("estimate.camp_population_1947", "gulag.population", "1947-01-01"),
     ("estimate.camp_population_1949", "gulag.population", "1949-01-01"),
+    ("estimate.forced_labour_population_1949", "gulag.population", "1949-01-01"),
     ("estimate.camp_population_1950", "gulag.population", "1950-01-01"),
     ("estimate.forced_labour_population_1951", "gulag.population", "1951-01-01"),
     ("estimate.forced_labour_population_1952", "gulag.population", "1952-01-01"),
