@@ -495,6 +495,7 @@ pub const ESTIMATE_MAP_POPULATION: &[(&str, &str, &str)] = &[
     ("estimate.camp_population_1950", "gulag.population", "1950-01-01"),
     ("estimate.forced_labour_population_1951", "gulag.population", "1951-01-01"),
     ("estimate.forced_labour_population_1952", "gulag.population", "1952-01-01"),
+    ("estimate.camp_population_1953", "gulag.population", "1953-01-01"),
 ];
 
 const ESTIMATES_POPULATION: EstimatesChart = EstimatesChart {
