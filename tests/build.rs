@@ -101,7 +101,7 @@ fn show_prints_each_source_and_the_reconciled_value() {
     let o = w.run(&["show", "nosuch.*"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("no series begins with 'nosuch.'"), "{}", stderr(&o));
-        // a derived value names its rule once, not "derived derived: rule sum"
+    // a derived value names its rule once, not "derived derived: rule sum"
     let out = stdout(&w.run(&["show", "gulag.population", "--from", "1938", "--to", "1938"]));
     assert!(out.contains("  derived: rule sum"), "{out}");
     assert!(!out.contains("derived derived"), "{out}");

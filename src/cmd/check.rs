@@ -29,13 +29,9 @@ impl Args {
     }
 }
 
-/// Whether a claim id is named by one of the patterns (an id, or a prefix followed by '*').
+/// Whether a claim id is named by one of the patterns (none: every claim).
 fn named(id: &str, patterns: &[String]) -> bool {
-    patterns.is_empty()
-        || patterns.iter().any(|p| match p.strip_suffix('*') {
-            Some(prefix) => id.starts_with(prefix),
-            None => id == p,
-        })
+    patterns.is_empty() || patterns.iter().any(|p| super::named_by(id, p))
 }
 
 pub fn run(a: &Args) -> Result<i32> {

@@ -27,6 +27,15 @@ pub fn check_series(an: &crate::pipeline::Analysis, name: &str) -> crate::error:
     Err(crate::error::Error::Usage(format!("unknown series '{name}'{hint}; the series are listed in docs/series.md and {}", crate::diag::shown_path(&cat.data_dir, "series.csv"))))
 }
 
+/// Whether a name is named by a pattern: the name itself, or a prefix followed by '*' (claim ids in
+/// `check`, series in `show`).
+pub fn named_by(name: &str, pattern: &str) -> bool {
+    match pattern.strip_suffix('*') {
+        Some(prefix) => name.starts_with(prefix),
+        None => name == pattern,
+    }
+}
+
 /// A usage error for a source id that `data/sources.csv` does not list, with the nearest id as a hint
 /// (`sources`, `check --source`).
 pub fn check_sources(an: &crate::pipeline::Analysis, ids: &[String]) -> crate::error::Result<()> {

@@ -41,8 +41,7 @@ pub fn run(a: &Args) -> Result<i32> {
     let inside = |p: &Period| from.is_none_or(|f| p.end >= f) && to.is_none_or(|t| p.start <= t);
     // a name, or a prefix followed by `*` (every series it begins, in the order of the export)
     let prefix = a.series.strip_suffix('*');
-    let wanted = |s: &str| prefix.map_or(s == a.series, |p| s.starts_with(p));
-    let rows: Vec<_> = an.reconciled.iter().filter(|r| wanted(&r.series) && inside(&r.period)).collect();
+    let rows: Vec<_> = an.reconciled.iter().filter(|r| super::named_by(&r.series, &a.series) && inside(&r.period)).collect();
     let range = if a.from.is_some() || a.to.is_some() { "in that range" } else { "in the data" };
     if rows.is_empty() {
         match prefix {
