@@ -439,6 +439,66 @@ pub fn conflicts_table(ds: &[crate::conflicts::Disagreement]) -> Table {
     }
 }
 
+/// The table `gulagstats show --format csv` prints: one row per value listed under each reconciled
+/// row shown (each source's printed value, or the pipeline's derived one), with the reconciled
+/// row's value, range, method and flags repeated, in the order `show` prints them.
+pub fn show_table(an: &crate::pipeline::Analysis, shown: &[&crate::reconcile::Reconciled]) -> Table {
+    let rules = &an.rules;
+    let rows: Vec<Vec<Cell>> = shown
+        .iter()
+        .flat_map(|r| {
+            rules.observations_of(&an.observations, r).into_iter().map(move |o| {
+                vec![
+                    Cell::Str(r.series.clone()),
+                    Cell::Str(r.period.start.to_string()),
+                    Cell::Str(r.period.end.to_string()),
+                    Cell::Str(r.category.clone()),
+                    Cell::Str(r.unit.as_str().into()),
+                    Cell::Num(Some((r.value, r.decimals))),
+                    Cell::Num(Some((r.low, r.range_decimals()))),
+                    Cell::Num(Some((r.high, r.range_decimals()))),
+                    Cell::Str(r.method.clone()),
+                    Cell::Str(r.flags_text()),
+                    Cell::Str(o.source_id.clone()),
+                    Cell::Str(rules.document_of(&o.source_id)),
+                    Cell::Num(Some((o.value, o.decimals))),
+                    Cell::Str(o.evidence.as_str().into()),
+                    Cell::Str(o.precision_tags().join("; ")),
+                    Cell::Str(o.location.clone()),
+                    Cell::Str(rules.exclusion_for(o).map(|x| x.reason.clone()).unwrap_or_default()),
+                ]
+            })
+        })
+        .collect();
+    Table {
+        name: "show".into(),
+        title: "What each source says about a series".into(),
+        description: "One row per value behind each reconciled row shown: the source's value, evidence and location, beside the reconciled value, range, method and flags.".into(),
+        fields: vec![
+            f("series", FieldType::String, "Series name", true),
+            f("period_start", FieldType::Date, "First day of the period", true),
+            f("period_end", FieldType::Date, "Last day of the period", true),
+            f("category", FieldType::String, "Category of the reconciled row (empty when none)", false),
+            f("unit", FieldType::String, "persons, percent, per_1000 or count", true).one_of(UNITS),
+            f("reconciled_value", FieldType::Number, "The reconciled value of the row (reconciled.value)", true),
+            f("low", FieldType::Number, "Low end of the reconciled range", true),
+            f("high", FieldType::Number, "High end of the reconciled range", true),
+            f("method", FieldType::String, "Rule that chose the reconciled value (reconciled.method)", true),
+            f("flags", FieldType::String, "The reconciled row's flags, ';'-joined", false),
+            f("source_id", FieldType::String, "Source of this value (gulagstats for a value the pipeline derived)", true),
+            f("document", FieldType::String, "The document the source witnesses (a witness group's document, or the source itself)", true),
+            f("value", FieldType::Number, "The value as the source gives it (or as derived)", true),
+            f("evidence", FieldType::String, "printed or derived", true),
+            f("precision", FieldType::String, "lower bound, upper bound, rounded to N, ';'-joined; empty for a figure printed in full", false),
+            f("location", FieldType::String, "Where in the source (for a derived value, the rule)", true),
+            f("excluded_reason", FieldType::String, "Why this value is left out of reconciliation (empty: it is used)", false),
+        ],
+        primary_key: vec!["series", "period_start", "period_end", "category", "source_id", "location"],
+        rows,
+        parquet: false,
+    }
+}
+
 pub fn rebuilt_table(ts: &[crate::rebuild::Table]) -> Table {
     use crate::rebuild::Status;
     let mut rows: Vec<Vec<Cell>> = ts

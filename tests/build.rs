@@ -105,6 +105,23 @@ fn show_prints_each_source_and_the_reconciled_value() {
     let out = stdout(&w.run(&["show", "gulag.population", "--from", "1938", "--to", "1938"]));
     assert!(out.contains("  derived: rule sum"), "{out}");
     assert!(!out.contains("derived derived"), "{out}");
+    // --format csv: one row per value, with its reconciled row beside it, readable by a CSV reader
+    let o = w.run(&["show", "camps.population", "--from", "1939", "--to", "1939", "--format", "csv"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let mut rd = csv::Reader::from_reader(o.stdout.as_slice());
+    let head: Vec<String> = rd.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(head.join(","), "series,period_start,period_end,category,unit,reconciled_value,low,high,method,flags,source_id,document,value,evidence,precision,location,excluded_reason");
+    let rows: Vec<csv::StringRecord> = rd.records().map(|r| r.unwrap()).collect();
+    let text = stdout(&w.run(&["show", "camps.population", "--from", "1939", "--to", "1939"]));
+    // the text lists each value indented under its row (a finding or an exclusion is not a value)
+    let sources_listed = text.lines().filter(|l| l.starts_with("    ") && !l.trim_start().starts_with("excluded") && !l.trim_start().starts_with("finding")).count();
+    assert_eq!(rows.len(), sources_listed, "{rows:?}\n{text}");
+    let demo = rows.iter().find(|r| &r[10] == "demo" && &r[1] == "1939-01-01").expect("a row of source demo");
+    assert!(demo[5].starts_with("1205") && &demo[13] == "printed" && !demo[15].is_empty(), "{demo:?}");
+    let o = w.run(&["show", "gulag.population", "--from", "1938", "--to", "1938", "--format", "csv"]);
+    let out = stdout(&o);
+    // a derived value is the pipeline's, named by its rule
+    assert!(out.lines().any(|l| l.contains(",gulagstats,gulagstats,1500,derived,,derived: rule sum,")), "{out}");
 }
 
 /// A `[[cells]]` entry types one cell as another series than its column's, and the

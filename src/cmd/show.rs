@@ -18,6 +18,10 @@ pub struct Args {
     /// Last date (YYYY or YYYY-MM-DD): periods that start on or before it are shown
     #[arg(long)]
     pub to: Option<String>,
+    /// text (for people) or csv (for programs: one row per source value, with the reconciled value,
+    /// range, method and flags of its row)
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: super::Report,
 }
 
 fn bound(s: &Option<String>, start: bool) -> Result<Option<Date>> {
@@ -57,6 +61,11 @@ pub fn run(a: &Args) -> Result<i32> {
     // a date with only categories of a stock or flow (a region, a kind of sentence): say that the
     // whole is missing there, so that a part is not read as the answer (compositions are shares
     // by category, and estimates are categorised by author: nothing is missing there)
+    if a.format == super::Report::Csv {
+        let bytes = crate::export::csv_bytes(&crate::export::show_table(&an, &rows))?;
+        crate::output::stdout(&String::from_utf8_lossy(&bytes))?;
+        return Ok(0);
+    }
     let has_whole = |s: &str| matches!(an.loaded.catalog.series.get(s).map(|d| d.kind.as_str()), Some("stock" | "flow" | "change"));
     let mut out = String::new();
     let mut noted = std::collections::BTreeSet::new();
