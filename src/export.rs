@@ -385,38 +385,39 @@ pub fn coverage_table(rows: &[crate::coverage::Row]) -> Table {
     }
 }
 
-pub fn conflicts_table(ds: &[crate::conflicts::Disagreement]) -> Table {
-    let mut rows: Vec<Vec<Cell>> = ds
-        .iter()
-        .flat_map(|d| {
-            let r = d.row;
-            d.entries.iter().map(move |e| {
-                vec![
-                    Cell::Str(r.series.clone()),
-                    Cell::Str(r.period.start.to_string()),
-                    Cell::Str(r.period.end.to_string()),
-                    Cell::Str(r.category.clone()),
-                    Cell::Str(r.unit.as_str().into()),
-                    Cell::Num(Some((r.value, r.decimals))),
-                    Cell::Num(Some((r.low, r.range_decimals()))),
-                    Cell::Num(Some((r.high, r.range_decimals()))),
-                    Cell::Str(r.flags_text()),
-                    Cell::Str(e.obs.source_id.clone()),
-                    Cell::Str(e.document.clone()),
-                    Cell::Num(Some((e.obs.value, e.obs.decimals))),
-                    Cell::Str(e.obs.precision_tags().join("; ")),
-                    Cell::Str(e.obs.location.clone()),
-                    Cell::Str(e.excluded.unwrap_or("").to_string()),
-                ]
-            })
-        })
-        .collect();
-    sort_rows(&mut rows);
-    Table {
-        name: "conflicts".into(),
-        title: "Where the sources disagree".into(),
-        description: "One row per source value of each reconciled row whose sources disagree beyond their printed precision (flag conflict) or that has a witness left out of reconciliation (flag witness-excluded): the value each source prints, the document it witnesses, and why a left-out witness is left out (data/reconcile.toml). `gulagstats conflicts` prints the same with the recorded notes.".into(),
-        fields: vec![
+/// One source's value under its reconciled row: the layout of the `conflicts` table and of
+/// `gulagstats show --format csv`. `show` adds the reconciled row's method and the value's
+/// evidence (a `conflicts` row is always a printed value of a row flagged `conflict` or
+/// `witness-excluded`).
+struct ValueRows {
+    with_method: bool,
+}
+
+impl ValueRows {
+    fn cells(&self, r: &crate::reconcile::Reconciled, o: &crate::model::Observation, document: String, excluded: &str) -> Vec<Cell> {
+        let mut c = vec![
+            Cell::Str(r.series.clone()),
+            Cell::Str(r.period.start.to_string()),
+            Cell::Str(r.period.end.to_string()),
+            Cell::Str(r.category.clone()),
+            Cell::Str(r.unit.as_str().into()),
+            Cell::Num(Some((r.value, r.decimals))),
+            Cell::Num(Some((r.low, r.range_decimals()))),
+            Cell::Num(Some((r.high, r.range_decimals()))),
+        ];
+        if self.with_method {
+            c.push(Cell::Str(r.method.clone()));
+        }
+        c.extend([Cell::Str(r.flags_text()), Cell::Str(o.source_id.clone()), Cell::Str(document), Cell::Num(Some((o.value, o.decimals)))]);
+        if self.with_method {
+            c.push(Cell::Str(o.evidence.as_str().into()));
+        }
+        c.extend([Cell::Str(o.precision_tags().join("; ")), Cell::Str(o.location.clone()), Cell::Str(excluded.to_string())]);
+        c
+    }
+
+    fn fields(&self) -> Vec<Field> {
+        let mut v = vec![
             f("series", FieldType::String, "Series name", true),
             f("period_start", FieldType::Date, "First day of the period", true),
             f("period_end", FieldType::Date, "Last day of the period", true),
@@ -425,14 +426,38 @@ pub fn conflicts_table(ds: &[crate::conflicts::Disagreement]) -> Table {
             f("reconciled_value", FieldType::Number, "The reconciled value of the row (reconciled.value)", true),
             f("low", FieldType::Number, "Low end of the reconciled range", true),
             f("high", FieldType::Number, "High end of the reconciled range", true),
-            f("flags", FieldType::String, "The reconciled row's flags, ';'-joined", true),
-            f("source_id", FieldType::String, "Source of this value", true),
+        ];
+        if self.with_method {
+            v.push(f("method", FieldType::String, "Rule that chose the reconciled value (reconciled.method)", true));
+        }
+        v.extend([
+            // a row of `conflicts` always has a flag; a row that `show` lists may have none
+            f("flags", FieldType::String, "The reconciled row's flags, ';'-joined", !self.with_method),
+            f("source_id", FieldType::String, if self.with_method { "Source of this value (gulagstats for a value the pipeline derived)" } else { "Source of this value" }, true),
             f("document", FieldType::String, "The document the source witnesses (a witness group's document, or the source itself)", true),
             f("value", FieldType::Number, "The value as the source gives it", true),
+        ]);
+        if self.with_method {
+            v.push(f("evidence", FieldType::String, "printed or derived", true).one_of(&["printed", "derived"]));
+        }
+        v.extend([
             f("precision", FieldType::String, "What the data says of the value's precision: lower bound or upper bound (a source's 'more than', 'at most'), rounded to N ('about 600 thousand'), ';'-joined; empty for a figure printed in full", false),
-            f("location", FieldType::String, "Where in the source", true),
+            f("location", FieldType::String, if self.with_method { "Where in the source (for a derived value, the rule)" } else { "Where in the source" }, true),
             f("excluded_reason", FieldType::String, "Why this value is left out of reconciliation (empty: it is used)", false),
-        ],
+        ]);
+        v
+    }
+}
+
+pub fn conflicts_table(ds: &[crate::conflicts::Disagreement]) -> Table {
+    let layout = ValueRows { with_method: false };
+    let mut rows: Vec<Vec<Cell>> = ds.iter().flat_map(|d| d.entries.iter().map(|e| layout.cells(d.row, e.obs, e.document.clone(), e.excluded.unwrap_or("")))).collect();
+    sort_rows(&mut rows);
+    Table {
+        name: "conflicts".into(),
+        title: "Where the sources disagree".into(),
+        description: "One row per source value of each reconciled row whose sources disagree beyond their printed precision (flag conflict) or that has a witness left out of reconciliation (flag witness-excluded): the value each source prints, the document it witnesses, and why a left-out witness is left out (data/reconcile.toml). `gulagstats conflicts` prints the same with the recorded notes.".into(),
+        fields: layout.fields(),
         primary_key: vec!["series", "period_start", "period_end", "category", "source_id", "location"],
         rows,
         parquet: true,
@@ -443,56 +468,18 @@ pub fn conflicts_table(ds: &[crate::conflicts::Disagreement]) -> Table {
 /// row shown (each source's printed value, or the pipeline's derived one), with the reconciled
 /// row's value, range, method and flags repeated, in the order `show` prints them.
 pub fn show_table(an: &crate::pipeline::Analysis, shown: &[&crate::reconcile::Reconciled]) -> Table {
-    let rules = &an.rules;
+    let (rules, layout) = (&an.rules, ValueRows { with_method: true });
     let rows: Vec<Vec<Cell>> = shown
         .iter()
         .flat_map(|r| {
-            rules.observations_of(&an.observations, r).into_iter().map(move |o| {
-                vec![
-                    Cell::Str(r.series.clone()),
-                    Cell::Str(r.period.start.to_string()),
-                    Cell::Str(r.period.end.to_string()),
-                    Cell::Str(r.category.clone()),
-                    Cell::Str(r.unit.as_str().into()),
-                    Cell::Num(Some((r.value, r.decimals))),
-                    Cell::Num(Some((r.low, r.range_decimals()))),
-                    Cell::Num(Some((r.high, r.range_decimals()))),
-                    Cell::Str(r.method.clone()),
-                    Cell::Str(r.flags_text()),
-                    Cell::Str(o.source_id.clone()),
-                    Cell::Str(rules.document_of(&o.source_id)),
-                    Cell::Num(Some((o.value, o.decimals))),
-                    Cell::Str(o.evidence.as_str().into()),
-                    Cell::Str(o.precision_tags().join("; ")),
-                    Cell::Str(o.location.clone()),
-                    Cell::Str(rules.exclusion_for(o).map(|x| x.reason.clone()).unwrap_or_default()),
-                ]
-            })
+            rules.observations_of(&an.observations, r).into_iter().map(|o| layout.cells(r, o, rules.document_of(&o.source_id), rules.exclusion_for(o).map_or("", |x| x.reason.as_str())))
         })
         .collect();
     Table {
         name: "show".into(),
         title: "What each source says about a series".into(),
         description: "One row per value behind each reconciled row shown: the source's value, evidence and location, beside the reconciled value, range, method and flags.".into(),
-        fields: vec![
-            f("series", FieldType::String, "Series name", true),
-            f("period_start", FieldType::Date, "First day of the period", true),
-            f("period_end", FieldType::Date, "Last day of the period", true),
-            f("category", FieldType::String, "Category of the reconciled row (empty when none)", false),
-            f("unit", FieldType::String, "persons, percent, per_1000 or count", true).one_of(UNITS),
-            f("reconciled_value", FieldType::Number, "The reconciled value of the row (reconciled.value)", true),
-            f("low", FieldType::Number, "Low end of the reconciled range", true),
-            f("high", FieldType::Number, "High end of the reconciled range", true),
-            f("method", FieldType::String, "Rule that chose the reconciled value (reconciled.method)", true),
-            f("flags", FieldType::String, "The reconciled row's flags, ';'-joined", false),
-            f("source_id", FieldType::String, "Source of this value (gulagstats for a value the pipeline derived)", true),
-            f("document", FieldType::String, "The document the source witnesses (a witness group's document, or the source itself)", true),
-            f("value", FieldType::Number, "The value as the source gives it (or as derived)", true),
-            f("evidence", FieldType::String, "printed or derived", true),
-            f("precision", FieldType::String, "lower bound, upper bound, rounded to N, ';'-joined; empty for a figure printed in full", false),
-            f("location", FieldType::String, "Where in the source (for a derived value, the rule)", true),
-            f("excluded_reason", FieldType::String, "Why this value is left out of reconciliation (empty: it is used)", false),
-        ],
+        fields: layout.fields(),
         primary_key: vec!["series", "period_start", "period_end", "category", "source_id", "location"],
         rows,
         parquet: false,
