@@ -86,6 +86,11 @@ fn show_prints_each_source_and_the_reconciled_value() {
     assert!(out.starts_with("(no value of camps.population as a whole for 1937-01-01; only its categories)\ncamps.population 1937-01-01 [Siblag]: 500"), "{out}");
     assert_eq!(out.matches("as a whole").count(), 1, "{out}");
     assert!(!stdout(&w.run(&["show", "camps.share_by_gender"])).contains("as a whole"));
+    // nor does a stock named as split by something (its whole is another series)
+    w.append("series.csv", "gulag.population_by_gender,persons,stock,by gender\n");
+    w.append("tables/demo2/text.csv", "gulag.population_by_gender,1939-01-01,,women,100,persons,p. 9,\n");
+    let out = stdout(&w.run(&["show", "gulag.population_by_gender"]));
+    assert!(out.starts_with("gulag.population_by_gender 1939-01-01 [women]: 100"), "{out}");
     // a typo gets the nearest name; a known series with nothing in the range is an empty answer
     // (exit 1), not a usage error
     let o = w.run(&["show", "camps.populaton"]);

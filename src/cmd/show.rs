@@ -58,15 +58,17 @@ pub fn run(a: &Args) -> Result<i32> {
         // a known series with nothing in the range: an empty answer, not a mistake of usage
         return Err(Error::Failed(format!("no values of {} {range}", a.series)));
     }
-    // a date with only categories of a stock or flow (a region, a kind of sentence): say that the
-    // whole is missing there, so that a part is not read as the answer (compositions are shares
-    // by category, and estimates are categorised by author: nothing is missing there)
     if a.format == super::Report::Csv {
         let bytes = crate::export::csv_bytes(&crate::export::show_table(&an, &rows))?;
         crate::output::stdout(&String::from_utf8_lossy(&bytes))?;
         return Ok(0);
     }
-    let has_whole = |s: &str| matches!(an.loaded.catalog.series.get(s).map(|d| d.kind.as_str()), Some("stock" | "flow" | "change"));
+    // a date with only categories of a stock or flow (a region, a kind of sentence): say that the
+    // whole is missing there, so that a part is not read as the answer (compositions are shares
+    // by category, estimates are categorised by author, and a series named `..._by_<what>`
+    // (`gulag.population_by_gender`) is split by its name, its whole being another series:
+    // nothing is missing there)
+    let has_whole = |s: &str| !s.contains("_by_") && matches!(an.loaded.catalog.series.get(s).map(|d| d.kind.as_str()), Some("stock" | "flow" | "change"));
     let mut out = String::new();
     let mut noted = std::collections::BTreeSet::new();
     let mut said = std::collections::BTreeSet::new();
