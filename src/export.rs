@@ -390,7 +390,9 @@ pub fn coverage_table(rows: &[crate::coverage::Row]) -> Table {
 /// evidence (a `conflicts` row is always a printed value of a row flagged `conflict` or
 /// `witness-excluded`).
 struct ValueRows {
-    with_method: bool,
+    /// The `show` table: any value of any row, so its method and evidence are columns, its flags may
+    /// be empty and a value may be derived. Otherwise the `conflicts` table.
+    for_show: bool,
 }
 
 impl ValueRows {
@@ -405,11 +407,11 @@ impl ValueRows {
             Cell::Num(Some((r.low, r.range_decimals()))),
             Cell::Num(Some((r.high, r.range_decimals()))),
         ];
-        if self.with_method {
+        if self.for_show {
             c.push(Cell::Str(r.method.clone()));
         }
         c.extend([Cell::Str(r.flags_text()), Cell::Str(o.source_id.clone()), Cell::Str(document), Cell::Num(Some((o.value, o.decimals)))]);
-        if self.with_method {
+        if self.for_show {
             c.push(Cell::Str(o.evidence.as_str().into()));
         }
         c.extend([Cell::Str(o.precision_tags().join("; ")), Cell::Str(o.location.clone()), Cell::Str(excluded.to_string())]);
@@ -427,22 +429,22 @@ impl ValueRows {
             f("low", FieldType::Number, "Low end of the reconciled range", true),
             f("high", FieldType::Number, "High end of the reconciled range", true),
         ];
-        if self.with_method {
+        if self.for_show {
             v.push(f("method", FieldType::String, "Rule that chose the reconciled value (reconciled.method)", true));
         }
         v.extend([
             // a row of `conflicts` always has a flag; a row that `show` lists may have none
-            f("flags", FieldType::String, "The reconciled row's flags, ';'-joined", !self.with_method),
-            f("source_id", FieldType::String, if self.with_method { "Source of this value (gulagstats for a value the pipeline derived)" } else { "Source of this value" }, true),
+            f("flags", FieldType::String, "The reconciled row's flags, ';'-joined", !self.for_show),
+            f("source_id", FieldType::String, if self.for_show { "Source of this value (gulagstats for a value the pipeline derived)" } else { "Source of this value" }, true),
             f("document", FieldType::String, "The document the source witnesses (a witness group's document, or the source itself)", true),
             f("value", FieldType::Number, "The value as the source gives it", true),
         ]);
-        if self.with_method {
+        if self.for_show {
             v.push(f("evidence", FieldType::String, "printed or derived", true).one_of(&["printed", "derived"]));
         }
         v.extend([
             f("precision", FieldType::String, "What the data says of the value's precision: lower bound or upper bound (a source's 'more than', 'at most'), rounded to N ('about 600 thousand'), ';'-joined; empty for a figure printed in full", false),
-            f("location", FieldType::String, if self.with_method { "Where in the source (for a derived value, the rule)" } else { "Where in the source" }, true),
+            f("location", FieldType::String, if self.for_show { "Where in the source (for a derived value, the rule)" } else { "Where in the source" }, true),
             f("excluded_reason", FieldType::String, "Why this value is left out of reconciliation (empty: it is used)", false),
         ]);
         v
@@ -450,7 +452,7 @@ impl ValueRows {
 }
 
 pub fn conflicts_table(ds: &[crate::conflicts::Disagreement]) -> Table {
-    let layout = ValueRows { with_method: false };
+    let layout = ValueRows { for_show: false };
     let mut rows: Vec<Vec<Cell>> = ds.iter().flat_map(|d| d.entries.iter().map(|e| layout.cells(d.row, e.obs, e.document.clone(), e.excluded.unwrap_or("")))).collect();
     sort_rows(&mut rows);
     Table {
@@ -468,7 +470,7 @@ pub fn conflicts_table(ds: &[crate::conflicts::Disagreement]) -> Table {
 /// row shown (each source's printed value, or the pipeline's derived one), with the reconciled
 /// row's value, range, method and flags repeated, in the order `show` prints them.
 pub fn show_table(an: &crate::pipeline::Analysis, shown: &[&crate::reconcile::Reconciled]) -> Table {
-    let (rules, layout) = (&an.rules, ValueRows { with_method: true });
+    let (rules, layout) = (&an.rules, ValueRows { for_show: true });
     let rows: Vec<Vec<Cell>> = shown
         .iter()
         .flat_map(|r| {
