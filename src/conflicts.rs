@@ -5,11 +5,11 @@
 //! `data/reconcile.toml`. Nothing here changes a value; it makes every disagreement visible.
 //! The text of one reconciled row with its sources (`row_block`) is shared with `gulagstats show`.
 
-use crate::model::{fmt_value, Evidence, Observation};
+use crate::model::{fmt_value, Evidence, Observation, Period};
 use crate::reconcile::Rules;
 use crate::pipeline::Analysis;
 use crate::reconcile::Reconciled;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// One source's value in a disagreement.
 #[derive(Debug, Clone)]
@@ -73,6 +73,47 @@ pub fn find<'a>(an: &'a Analysis, series: &[String]) -> Vec<Disagreement<'a>> {
         .collect()
 }
 
+/// A (series, period, category) whose every value is left out of reconciliation (`[[exclude]]`),
+/// so that it has no reconciled row: listed by `conflicts` and `show` after the reconciled rows,
+/// lest its figures vanish from every report but `observations`.
+#[derive(Debug, Clone)]
+pub struct LeftOut<'a> {
+    pub series: &'a str,
+    pub period: Period,
+    /// The category the row would have (for an estimate, with its author).
+    pub category: String,
+    pub entries: Vec<Entry<'a>>,
+}
+
+/// Every row whose printed values are all left out of reconciliation, among the observations
+/// `keep` selects, in the order of (series, period, category).
+pub fn left_out<'a>(an: &'a Analysis, keep: impl Fn(&Observation) -> bool) -> Vec<LeftOut<'a>> {
+    let rules = &an.rules;
+    let reconciled: BTreeSet<(&str, Period, &str)> = an.reconciled.iter().map(|r| (r.series.as_str(), r.period, r.category.as_str())).collect();
+    let mut rows: BTreeMap<(&str, Period, String), Vec<Entry>> = BTreeMap::new();
+    for obs in an.observations.iter().filter(|o| o.evidence == Evidence::Printed && keep(o)) {
+        if let Some(x) = rules.exclusion_for(obs) {
+            let entry = Entry { obs, document: rules.document_of(&obs.source_id), excluded: Some(x.reason.as_str()) };
+            rows.entry((obs.series.as_str(), obs.period, rules.row_category(obs))).or_default().push(entry);
+        }
+    }
+    rows.into_iter()
+        .filter(|((s, p, c), _)| !reconciled.contains(&(*s, *p, c.as_str())))
+        .map(|((series, period, category), entries)| LeftOut { series, period, category, entries })
+        .collect()
+}
+
+/// The heading line of a row with no reconciled value, every value of it left out.
+pub fn left_out_heading(l: &LeftOut) -> String {
+    let cat = if l.category.is_empty() { String::new() } else { format!(" [{}]", l.category) };
+    format!("{} {}{cat}: no reconciled value (every value is left out of reconciliation)", l.series, l.period.label())
+}
+
+/// A row with no reconciled value and its sources' values, each with the reason it is left out.
+pub fn left_out_block(rules: &Rules, l: &LeftOut, said: &mut BTreeSet<usize>) -> String {
+    left_out_heading(l) + "\n" + &source_lines(rules, l.entries.iter().map(|e| e.obs), said)
+}
+
 /// The heading line of a reconciled row: period, category, value, range, unit, method, flags.
 pub fn row_heading(r: &Reconciled) -> String {
     let per = r.period.label();
@@ -127,7 +168,7 @@ fn source_lines<'a>(rules: &Rules, obs: impl IntoIterator<Item = &'a Observation
 }
 
 /// The text report; `rules_file` is the path of the reconciliation rules as the terminal shows it.
-pub fn render_text(rules: &Rules, ds: &[Disagreement], rules_file: &str) -> String {
+pub fn render_text(rules: &Rules, ds: &[Disagreement], left: &[LeftOut], rules_file: &str) -> String {
     let conflicts: Vec<&Disagreement> = ds.iter().filter(|d| d.row.has_flag("conflict")).collect();
     let within = conflicts.iter().filter(|d| !rules.documents_disagree(&d.entries.iter().map(|e| e.obs).collect::<Vec<_>>())).count();
     let mut out = format!(
@@ -136,6 +177,9 @@ pub fn render_text(rules: &Rules, ds: &[Disagreement], rules_file: &str) -> Stri
         conflicts.len() - within,
         ds.iter().filter(|d| d.entries.iter().any(|e| e.excluded.is_some())).count()
     );
+    if !left.is_empty() {
+        out.insert_str(out.len() - 1, &format!("; {} row(s) whose every value is left out, with no reconciled value", left.len()));
+    }
     let mut said = BTreeSet::new();
     for d in ds {
         out.push('\n');
@@ -146,10 +190,14 @@ pub fn render_text(rules: &Rules, ds: &[Disagreement], rules_file: &str) -> Stri
             out.push_str(&format!("    {n}\n"));
         }
     }
+    for l in left {
+        out.push('\n');
+        out.push_str(&left_out_block(rules, l, &mut said));
+    }
     out
 }
 
-pub fn render_csv(ds: &[Disagreement]) -> crate::error::Result<String> {
-    let bytes = crate::export::csv_bytes(&crate::export::conflicts_table(ds))?;
+pub fn render_csv(ds: &[Disagreement], left: &[LeftOut]) -> crate::error::Result<String> {
+    let bytes = crate::export::csv_bytes(&crate::export::conflicts_table(ds, left))?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }

@@ -396,21 +396,24 @@ struct ValueRows {
 }
 
 impl ValueRows {
-    fn cells(&self, r: &crate::reconcile::Reconciled, o: &crate::model::Observation, document: String, excluded: &str) -> Vec<Cell> {
+    /// The cells of one value `o`, beside its reconciled row `r` (none when every value of the
+    /// row is left out of reconciliation: the reconciled cells are then empty); `category` is the
+    /// row's.
+    fn cells(&self, r: Option<&crate::reconcile::Reconciled>, category: &str, o: &crate::model::Observation, document: String, excluded: &str) -> Vec<Cell> {
         let mut c = vec![
-            Cell::Str(r.series.clone()),
-            Cell::Str(r.period.start.to_string()),
-            Cell::Str(r.period.end.to_string()),
-            Cell::Str(r.category.clone()),
-            Cell::Str(r.unit.as_str().into()),
-            Cell::Num(Some((r.value, r.decimals))),
-            Cell::Num(Some((r.low, r.range_decimals()))),
-            Cell::Num(Some((r.high, r.range_decimals()))),
+            Cell::Str(o.series.clone()),
+            Cell::Str(o.period.start.to_string()),
+            Cell::Str(o.period.end.to_string()),
+            Cell::Str(category.to_string()),
+            Cell::Str(o.unit.as_str().into()),
+            Cell::Num(r.map(|r| (r.value, r.decimals))),
+            Cell::Num(r.map(|r| (r.low, r.range_decimals()))),
+            Cell::Num(r.map(|r| (r.high, r.range_decimals()))),
         ];
         if self.for_show {
-            c.push(Cell::Str(r.method.clone()));
+            c.push(Cell::Str(r.map_or(String::new(), |r| r.method.clone())));
         }
-        c.extend([Cell::Str(r.flags_text()), Cell::Str(o.source_id.clone()), Cell::Str(document), Cell::Num(Some((o.value, o.decimals)))]);
+        c.extend([Cell::Str(r.map_or(String::new(), |r| r.flags_text())), Cell::Str(o.source_id.clone()), Cell::Str(document), Cell::Num(Some((o.value, o.decimals)))]);
         if self.for_show {
             c.push(Cell::Str(o.evidence.as_str().into()));
         }
@@ -425,16 +428,17 @@ impl ValueRows {
             f("period_end", FieldType::Date, "Last day of the period", true),
             f("category", FieldType::String, "Category of the reconciled row (empty when none)", false),
             f("unit", FieldType::String, "persons, percent, per_1000 or count", true).one_of(UNITS),
-            f("reconciled_value", FieldType::Number, "The reconciled value of the row (reconciled.value)", true),
-            f("low", FieldType::Number, "Low end of the reconciled range", true),
-            f("high", FieldType::Number, "High end of the reconciled range", true),
+            f("reconciled_value", FieldType::Number, "The reconciled value of the row (reconciled.value); empty when every value of the row is left out of reconciliation", false),
+            f("low", FieldType::Number, "Low end of the reconciled range (empty with reconciled_value)", false),
+            f("high", FieldType::Number, "High end of the reconciled range (empty with reconciled_value)", false),
         ];
         if self.for_show {
-            v.push(f("method", FieldType::String, "Rule that chose the reconciled value (reconciled.method)", true));
+            v.push(f("method", FieldType::String, "Rule that chose the reconciled value (reconciled.method; empty with reconciled_value)", false));
         }
         v.extend([
-            // a row of `conflicts` always has a flag; a row that `show` lists may have none
-            f("flags", FieldType::String, "The reconciled row's flags, ';'-joined", !self.for_show),
+            // a reconciled row in `conflicts` always has a flag; a row that `show` lists may have
+            // none, and a row whose every value is left out has no reconciled row
+            f("flags", FieldType::String, "The reconciled row's flags, ';'-joined (empty with reconciled_value)", false),
             f("source_id", FieldType::String, if self.for_show { "Source of this value (gulagstats for a value the pipeline derived)" } else { "Source of this value" }, true),
             f("document", FieldType::String, "The document the source witnesses (a witness group's document, or the source itself)", true),
             f("value", FieldType::Number, "The value as the source gives it", true),
@@ -451,14 +455,15 @@ impl ValueRows {
     }
 }
 
-pub fn conflicts_table(ds: &[crate::conflicts::Disagreement]) -> Table {
+pub fn conflicts_table(ds: &[crate::conflicts::Disagreement], left: &[crate::conflicts::LeftOut]) -> Table {
     let layout = ValueRows { for_show: false };
-    let mut rows: Vec<Vec<Cell>> = ds.iter().flat_map(|d| d.entries.iter().map(|e| layout.cells(d.row, e.obs, e.document.clone(), e.excluded.unwrap_or("")))).collect();
+    let mut rows: Vec<Vec<Cell>> = ds.iter().flat_map(|d| d.entries.iter().map(|e| layout.cells(Some(d.row), &d.row.category, e.obs, e.document.clone(), e.excluded.unwrap_or("")))).collect();
+    rows.extend(left.iter().flat_map(|l| l.entries.iter().map(|e| layout.cells(None, &l.category, e.obs, e.document.clone(), e.excluded.unwrap_or("")))));
     sort_rows(&mut rows);
     Table {
         name: "conflicts".into(),
         title: "Where the sources disagree".into(),
-        description: "One row per source value of each reconciled row whose sources disagree beyond their printed precision (flag conflict) or that has a witness left out of reconciliation (flag witness-excluded): the value each source prints, the document it witnesses, and why a left-out witness is left out (data/reconcile.toml). `gulagstats conflicts` prints the same with the recorded notes.".into(),
+        description: "One row per source value of each reconciled row whose sources disagree beyond their printed precision (flag conflict) or that has a witness left out of reconciliation (flag witness-excluded), and of each row whose every value is left out (no reconciled value: the reconciled cells are empty): the value each source prints, the document it witnesses, and why a left-out witness is left out (data/reconcile.toml). `gulagstats conflicts` prints the same with the recorded notes.".into(),
         fields: layout.fields(),
         primary_key: vec!["series", "period_start", "period_end", "category", "source_id", "location"],
         rows,
@@ -469,18 +474,19 @@ pub fn conflicts_table(ds: &[crate::conflicts::Disagreement]) -> Table {
 /// The table `gulagstats show --format csv` prints: one row per value listed under each reconciled
 /// row shown (each source's printed value, or the pipeline's derived one), with the reconciled
 /// row's value, range, method and flags repeated, in the order `show` prints them.
-pub fn show_table(an: &crate::pipeline::Analysis, shown: &[&crate::reconcile::Reconciled]) -> Table {
+pub fn show_table(an: &crate::pipeline::Analysis, shown: &[&crate::reconcile::Reconciled], left: &[crate::conflicts::LeftOut]) -> Table {
     let (rules, layout) = (&an.rules, ValueRows { for_show: true });
-    let rows: Vec<Vec<Cell>> = shown
+    let mut rows: Vec<Vec<Cell>> = shown
         .iter()
         .flat_map(|r| {
-            rules.observations_of(&an.observations, r).into_iter().map(|o| layout.cells(r, o, rules.document_of(&o.source_id), rules.exclusion_for(o).map_or("", |x| x.reason.as_str())))
+            rules.observations_of(&an.observations, r).into_iter().map(|o| layout.cells(Some(r), &r.category, o, rules.document_of(&o.source_id), rules.exclusion_for(o).map_or("", |x| x.reason.as_str())))
         })
         .collect();
+    rows.extend(left.iter().flat_map(|l| l.entries.iter().map(|e| layout.cells(None, &l.category, e.obs, e.document.clone(), e.excluded.unwrap_or("")))));
     Table {
         name: "show".into(),
         title: "What each source says about a series".into(),
-        description: "One row per value behind each reconciled row shown: the source's value, evidence and location, beside the reconciled value, range, method and flags.".into(),
+        description: "One row per value behind each reconciled row shown: the source's value, evidence and location, beside the reconciled value, range, method and flags; then the values of rows whose every value is left out of reconciliation (reconciled cells empty).".into(),
         fields: layout.fields(),
         primary_key: vec!["series", "period_start", "period_end", "category", "source_id", "location"],
         rows,
@@ -736,6 +742,9 @@ fn resource(t: &Table, file: &str, ext: &str, bytes: &[u8]) -> serde_json::Value
             _ => None,
         }
     };
+    // a table keyed on `category` declares no missing values (below); an optional number or date
+    // of it may still be empty, which its field declares (Table Schema v2, field missingValues)
+    let keyed_on_category = t.primary_key.contains(&"category");
     let fields: Vec<serde_json::Value> = t
         .fields
         .iter()
@@ -743,6 +752,8 @@ fn resource(t: &Table, file: &str, ext: &str, bytes: &[u8]) -> serde_json::Value
             let mut o = json!({"name": fd.name, "type": fd.ty.as_str(), "description": fd.description});
             if fd.required {
                 o["constraints"] = json!({"required": true});
+            } else if keyed_on_category && !matches!(fd.ty, FieldType::String) {
+                o["missingValues"] = json!([""]);
             }
             if let Some(u) = unit_of(fd.name) {
                 o["unit"] = json!(u);

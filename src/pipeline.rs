@@ -184,7 +184,7 @@ impl Analysis {
             crate::export::reconciled_table(&self.reconciled, &self.uncertainty),
             crate::export::claims_table(&self.claims),
             crate::export::coverage_table(&crate::coverage::rows(&self.coverage, self)),
-            crate::export::conflicts_table(&crate::conflicts::find(self, &[])),
+            crate::export::conflicts_table(&crate::conflicts::find(self, &[]), &crate::conflicts::left_out(self, |_| true)),
             crate::export::rebuilt_table(&crate::rebuild::tables(self, &[])),
             crate::export::findings_table(&self.findings, &self.loaded.diagnostics),
             crate::export::tables_table(&self.loaded.catalog.tables, &self.loaded.observations),

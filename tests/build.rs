@@ -421,6 +421,24 @@ fn period_kind_per_column_and_exclusion_within_a_span() {
     // 1941 deaths: the only source is excluded, so no reconciled row; 1942 is kept
     assert!(!rec.lines().any(|l| l.starts_with("camps.deaths,1941-01-01,1941-12-31,,")), "{rec}");
     assert!(rec.lines().any(|l| l.starts_with("camps.deaths,1942-01-01,1942-12-31,,80,")), "{rec}");
+    // the left-out figure does not vanish from the reports: conflicts and show list it with its
+    // reason, with no reconciled value
+    let out = stdout(&w.run(&["conflicts", "camps.deaths"]));
+    assert!(out.starts_with("Disagreements between sources: 0 conflict(s)") && out.contains("; 1 row(s) whose every value is left out, with no reconciled value\n"), "{out}");
+    let block = "camps.deaths 1941-01-01..1941-12-31: no reconciled value (every value is left out of reconciliation)\n    demo2                                  90  printed Table 9, row '1941', column 'dead'\n        excluded from reconciliation: test\n";
+    assert!(out.contains(block), "{out}");
+    let out = stdout(&w.run(&["show", "camps.deaths"]));
+    assert!(out.ends_with(block), "{out}");
+    let out = stdout(&w.run(&["show", "camps.deaths", "--from", "1941", "--to", "1941", "--format", "csv"]));
+    assert_eq!(out.lines().nth(1), Some("camps.deaths,1941-01-01,1941-12-31,,persons,,,,,,demo2,demo2,90,printed,,\"Table 9, row '1941', column 'dead'\",test"), "{out}");
+    let conflicts = std::fs::read_to_string(w.path("o/data/clean/conflicts.csv")).unwrap();
+    assert!(conflicts.contains("\ncamps.deaths,1941-01-01,1941-12-31,,persons,,,,,demo2,demo2,90,,\"Table 9, row '1941', column 'dead'\",test\n"), "{conflicts}");
+    // with the rule gone, the row is reconciled again and nothing is left out
+    let rules = w.read("reconcile.toml");
+    w.write("reconcile.toml", rules.replace("\n[[exclude]]\nsource = \"demo2\"\nseries = \"camps.deaths\"\nwithin = \"1941-1941\"\nreason = \"test\"\n", "").as_bytes());
+    let out = stdout(&w.run(&["conflicts", "camps.deaths"]));
+    assert!(!out.contains("excluded from reconciliation") && !out.contains("no reconciled value"), "{out}");
+    w.write("reconcile.toml", rules.as_bytes());
 
     // period and period_kind together, and an unknown kind, are manifest errors at their line
     let m = w.read("tables/demo2/chart.toml").replace("period_kind = \"jan1\"", "period_kind = \"jan1\"\nperiod = \"1941-01-01\"");

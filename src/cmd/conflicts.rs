@@ -16,5 +16,6 @@ pub fn run(a: &Args) -> Result<i32> {
         super::check_series(&an, s)?;
     }
     let ds = crate::conflicts::find(&an, &a.series);
-    a.report.format.print(|| crate::conflicts::render_text(&an.rules, &ds, &crate::diag::shown_path(&super::data_dir(&a.report.data), "reconcile.toml")), || crate::conflicts::render_csv(&ds))
+    let left = crate::conflicts::left_out(&an, |o| a.series.is_empty() || a.series.contains(&o.series));
+    a.report.format.print(|| crate::conflicts::render_text(&an.rules, &ds, &left, &crate::diag::shown_path(&super::data_dir(&a.report.data), "reconcile.toml")), || crate::conflicts::render_csv(&ds, &left))
 }

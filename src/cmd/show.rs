@@ -46,8 +46,10 @@ pub fn run(a: &Args) -> Result<i32> {
     // a name, or a prefix followed by `*` (every series it begins, in the order of the export)
     let prefix = a.series.strip_suffix('*');
     let rows: Vec<_> = an.reconciled.iter().filter(|r| super::named_by(&r.series, &a.series) && inside(&r.period)).collect();
+    // rows whose every value is left out of reconciliation: shown after the reconciled rows
+    let left = crate::conflicts::left_out(&an, |o| super::named_by(&o.series, &a.series) && inside(&o.period));
     let range = if a.from.is_some() || a.to.is_some() { "in that range" } else { "in the data" };
-    if rows.is_empty() {
+    if rows.is_empty() && left.is_empty() {
         match prefix {
             Some(p) if !an.reconciled.iter().any(|r| r.series.starts_with(p)) => {
                 return Err(Error::Usage(format!("no series begins with '{p}'; the series are listed in docs/series.md")));
@@ -59,7 +61,7 @@ pub fn run(a: &Args) -> Result<i32> {
         return Err(Error::Failed(format!("no values of {} {range}", a.series)));
     }
     if a.format == super::Report::Csv {
-        let bytes = crate::export::csv_bytes(&crate::export::show_table(&an, &rows))?;
+        let bytes = crate::export::csv_bytes(&crate::export::show_table(&an, &rows, &left))?;
         crate::output::stdout(&String::from_utf8_lossy(&bytes))?;
         return Ok(0);
     }
@@ -77,6 +79,9 @@ pub fn run(a: &Args) -> Result<i32> {
             out.push_str(&format!("(no value of {} as a whole for {}; only its categories)\n", r.series, r.period.label()));
         }
         out.push_str(&crate::conflicts::row_block(&an, r, &mut said));
+    }
+    for l in &left {
+        out.push_str(&crate::conflicts::left_out_block(&an.rules, l, &mut said));
     }
     crate::output::stdout(&out)?;
     Ok(0)
