@@ -33,7 +33,8 @@ pub struct ClaimResult {
 /// percent" with a tolerance of 0.5 shows 5.35 as 5.3 or 5.4, not as 5; a ratio "doubled", 2 with a
 /// tolerance of 0.25, shows 3.50).
 fn shown_decimals(c: &Claim) -> usize {
-    let tol = if c.tolerance_text.trim().ends_with('%') { 0 } else { crate::model::parse_figure(&c.tolerance_text).map_or(0, |(_, d)| d) };
+    let t = crate::claims::tolerance_figure(&c.tolerance_text);
+    let tol = if t.ends_with('%') { 0 } else { crate::model::parse_figure(t).map_or(0, |(_, d)| d) };
     c.expected_decimals.max(tol)
 }
 
@@ -45,7 +46,7 @@ pub fn evaluate(claims: &[Claim], rec: &[Reconciled], obs: &[Observation]) -> Ve
             let (computed, status, why, range) = match eval_traced(&c.expr, &env, &mut Vec::new()) {
                 Ok(iv) => {
                     let v = iv.value;
-                    let ok = (v - c.expected).abs() <= c.tolerance + 1e-9;
+                    let ok = c.bound.admits(v, c.expected, c.tolerance);
                     let st = if ok { "pass" } else if !c.explanation.is_empty() { "documented" } else { "fail" };
                     let shown = shown_decimals(c);
                     let rd = crate::model::range_decimals(Unit::Percent, iv.low, iv.high, shown);
@@ -239,7 +240,9 @@ pub fn render_text(results: &[ClaimResult], findings: &[Finding]) -> String {
             "documented" => "DOC ",
             _ => "N/A ",
         };
-        s.push_str(&format!("{mark} {:<28} expected {:>12}  computed {:>12}  ±{}  {} ({}, {})\n", r.id, r.expected, if r.computed.is_empty() { "-" } else { &r.computed }, r.tolerance, r.statement, r.source_id, r.location));
+        // a one-sided tolerance reads as written ("at least"), a two-sided one as "±50000"
+        let tol = if r.tolerance.starts_with("at ") { r.tolerance.clone() } else { format!("±{}", r.tolerance) };
+        s.push_str(&format!("{mark} {:<28} expected {:>12}  computed {:>12}  {tol}  {} ({}, {})\n", r.id, r.expected, if r.computed.is_empty() { "-" } else { &r.computed }, r.statement, r.source_id, r.location));
         if r.status == "documented" || r.status == "fail" {
             s.push_str(&format!("     range the data allows: {}\n", r.range));
         }
@@ -269,6 +272,8 @@ pub struct Expected {
     pub decimals: usize,
     /// Absolute tolerance, already resolved from a percent if written as such.
     pub tolerance: f64,
+    /// Both sides of the figure, or one (`--tolerance "at least"`).
+    pub bound: crate::claims::Bound,
     pub tolerance_text: String,
 }
 
@@ -285,9 +290,16 @@ pub enum Verdict {
 
 impl Verdict {
     pub fn of(iv: Iv, e: &Expected) -> Verdict {
-        if (iv.value - e.value).abs() <= e.tolerance + 1e-9 {
+        use crate::claims::Bound;
+        // inside the range: some value the data allows agrees with the statement
+        let in_range = match e.bound {
+            Bound::Both => e.value >= iv.low - e.tolerance - 1e-9 && e.value <= iv.high + e.tolerance + 1e-9,
+            Bound::AtLeast => e.bound.admits(iv.high, e.value, e.tolerance),
+            Bound::AtMost => e.bound.admits(iv.low, e.value, e.tolerance),
+        };
+        if e.bound.admits(iv.value, e.value, e.tolerance) {
             Verdict::Equal
-        } else if e.value >= iv.low - e.tolerance - 1e-9 && e.value <= iv.high + e.tolerance + 1e-9 {
+        } else if in_range {
             Verdict::InRange
         } else {
             Verdict::Outside
@@ -354,7 +366,11 @@ pub fn render_evaluation(ev: &Evaluation) -> String {
         let pct = if e.value == 0.0 { String::new() } else if share.abs() < 0.005 { " (0.00%)".to_string() } else { format!(" ({share:+.2}%)") };
         let sign = if diff > 0.0 { "+" } else if diff < 0.0 { "-" } else { "" };
         let verdict = match Verdict::of(ev.iv, e) {
-            Verdict::Equal => format!("equal within ±{}", e.tolerance_text),
+            Verdict::Equal => match e.bound {
+                crate::claims::Bound::Both => format!("equal within ±{}", e.tolerance_text),
+                // "at least" or "at least 500": the computed value is on the statement's side
+                _ => format!("{} it, as stated", e.tolerance_text),
+            },
             Verdict::InRange => "not equal, but inside the range the data allows".to_string(),
             Verdict::Outside => "outside the range the data allows".to_string(),
         };
@@ -393,7 +409,7 @@ pub fn evaluation_json(ev: &Evaluation) -> serde_json::Value {
             Verdict::InRange => "in-range",
             Verdict::Outside => "outside",
         };
-        serde_json::json!({"value": e.value, "tolerance": r6(e.tolerance), "difference": r6(ev.iv.value - e.value), "verdict": verdict})
+        serde_json::json!({"value": e.value, "tolerance": r6(e.tolerance), "bound": e.bound.as_str(), "difference": r6(ev.iv.value - e.value), "verdict": verdict})
     });
     let registry: Vec<serde_json::Value> = ev.registry.iter().map(|(id, st)| serde_json::json!({"id": id, "status": st})).collect();
     serde_json::json!({
@@ -430,7 +446,8 @@ mod tests {
                 expr: crate::claims::parse("2").unwrap(),
                 expected: e,
                 expected_decimals: d,
-                tolerance: crate::claims::parse_tolerance(tolerance, e).unwrap(),
+                tolerance: crate::claims::parse_tolerance(tolerance, e).unwrap().0,
+                bound: crate::claims::parse_tolerance(tolerance, e).unwrap().1,
                 tolerance_text: tolerance.into(),
                 explanation: String::new(),
             }
@@ -447,5 +464,17 @@ mod tests {
         let r = super::evaluate(&[claim("3", "0.25")], &[], &[]);
         assert_eq!(r[0].computed, "2.00");
         assert_eq!(r[0].status, "fail");
+        // one-sided: 2 is "at least 1" and "at most 3", not "at least 3" nor "at most 1"; the
+        // tolerance widens the stated side only
+        let status = |e: &str, t: &str| super::evaluate(&[claim(e, t)], &[], &[])[0].status.clone();
+        assert_eq!(status("1", "at least"), "pass");
+        assert_eq!(status("3", "at most"), "pass");
+        assert_eq!(status("3", "at least"), "fail");
+        assert_eq!(status("1", "at most"), "fail");
+        assert_eq!(status("2.5", "at least 0.5"), "pass");
+        assert_eq!(status("2.5", "at least 0.4"), "fail");
+        assert_eq!(status("2", "at most"), "pass");
+        // and its figure sets the decimals shown as a two-sided tolerance's does
+        assert_eq!(super::shown_decimals(&claim("2", "at least 0.25")), 2);
     }
 }

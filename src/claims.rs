@@ -420,8 +420,44 @@ pub struct Claim {
     pub expected_decimals: usize,
     /// Absolute tolerance, already resolved from a percent if printed as such.
     pub tolerance: f64,
+    /// Both sides of the expected figure, or one ("more than", "at least": `at least` in the
+    /// tolerance cell).
+    pub bound: Bound,
     pub tolerance_text: String,
     pub explanation: String,
+}
+
+/// Which side of the expected figure a published statement allows. "About 1.5 million" allows
+/// both (equal within the tolerance); "more than 1.5 million" or "at least" allows any amount
+/// above it (`at least` in the tolerance cell), "at most" or "fewer than" any amount below (`at
+/// most`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Bound {
+    #[default]
+    Both,
+    AtLeast,
+    AtMost,
+}
+
+impl Bound {
+    /// Whether `computed` agrees with the statement: within the tolerance of the expected figure,
+    /// or on the statement's side of it (the tolerance widening that side by as much).
+    pub fn admits(self, computed: f64, expected: f64, tolerance: f64) -> bool {
+        const EPS: f64 = 1e-9;
+        match self {
+            Bound::Both => (computed - expected).abs() <= tolerance + EPS,
+            Bound::AtLeast => computed >= expected - tolerance - EPS,
+            Bound::AtMost => computed <= expected + tolerance + EPS,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Bound::Both => "both",
+            Bound::AtLeast => "at-least",
+            Bound::AtMost => "at-most",
+        }
+    }
 }
 
 /// A category argument that names no category of its series in the printed data (`[men]` for
@@ -511,24 +547,44 @@ pub fn load(data_dir: &std::path::Path, cat: &crate::ingest::Catalog, diags: &mu
             continue;
         };
         let tt = cell(6);
-        let Some(tolerance) = parse_tolerance(&tt, expected) else {
-            diags.push(Diagnostic::error(rel, r.line, ix(6) + 1, kind::NOT_A_NUMBER, format!("claim {id}: tolerance '{tt}' is not a figure or a percent of at least zero")));
+        let Some((tolerance, bound)) = parse_tolerance(&tt, expected) else {
+            diags.push(Diagnostic::error(rel, r.line, ix(6) + 1, kind::NOT_A_NUMBER, format!("claim {id}: tolerance '{tt}' is not {TOLERANCE_FORMS}")));
             continue;
         };
-        out.push(Claim { line: r.line, column: ix(4) + 1, id, statement: cell(1), source_id: cell(2), location: cell(3), expression: cell(4), expr, expected, expected_decimals, tolerance, tolerance_text: tt, explanation: cell(7) });
+        out.push(Claim { line: r.line, column: ix(4) + 1, id, statement: cell(1), source_id: cell(2), location: cell(3), expression: cell(4), expr, expected, expected_decimals, tolerance, bound, tolerance_text: tt, explanation: cell(7) });
     }
     out
 }
 
+/// What a tolerance cell may hold, for messages.
+pub const TOLERANCE_FORMS: &str = "a figure or a percent of at least zero, or 'at least' or 'at most' (alone or before one)";
+
 /// A tolerance as written in the registry: an absolute figure, or a percent of the expected value
-/// (`0.5%`).
+/// (`0.5%`); before either, or alone, `at least` or `at most` for a statement that allows one side
+/// of its figure ("more than 700,000": `at least`; "at least 1.5 million, give or take the
+/// rounding": `at least 50000`).
 /// A negative tolerance is none: no difference would ever be inside it.
-pub fn parse_tolerance(t: &str, expected: f64) -> Option<f64> {
-    let v = match t.trim().strip_suffix('%') {
-        Some(p) => crate::model::parse_figure(p).map(|(v, _)| expected.abs() * v / 100.0),
-        None => crate::model::parse_figure(t).map(|(v, _)| v),
+pub fn parse_tolerance(t: &str, expected: f64) -> Option<(f64, Bound)> {
+    let t = t.trim();
+    let (bound, rest) = match (t.strip_prefix("at least"), t.strip_prefix("at most")) {
+        (Some(r), _) => (Bound::AtLeast, r.trim()),
+        (_, Some(r)) => (Bound::AtMost, r.trim()),
+        _ => (Bound::Both, t),
     };
-    v.filter(|v| *v >= 0.0)
+    if bound != Bound::Both && rest.is_empty() {
+        return Some((0.0, bound));
+    }
+    let v = match rest.strip_suffix('%') {
+        Some(p) => crate::model::parse_figure(p).map(|(v, _)| expected.abs() * v / 100.0),
+        None => crate::model::parse_figure(rest).map(|(v, _)| v),
+    };
+    v.filter(|v| *v >= 0.0).map(|v| (v, bound))
+}
+
+/// The figure of a tolerance cell, without its `at least` or `at most`.
+pub fn tolerance_figure(t: &str) -> &str {
+    let t = t.trim();
+    t.strip_prefix("at least").or_else(|| t.strip_prefix("at most")).unwrap_or(t).trim()
 }
 
 /// What is wrong with an expression's calls, as (diagnostic kind, message): a series or source the

@@ -290,7 +290,7 @@ pub fn claims_table(results: &[ClaimResult]) -> Table {
             f("location", FieldType::String, "Where in the source", true),
             f("expected", FieldType::Number, "Figure as stated by the source (for a claim on a difference, such as printed against implied figures, the difference it states: often 0)", true),
             f("computed", FieldType::Number, "Figure computed from the data (empty when not evaluable)", false),
-            f("tolerance", FieldType::String, "Allowed difference (absolute, or percent of expected)", true),
+            f("tolerance", FieldType::String, "Allowed difference (absolute, or percent of expected); 'at least' or 'at most', alone or before one, for a statement that gives one side of its figure ('more than 700,000')", true),
             f("status", FieldType::String, "pass, fail, documented or not-evaluable", true).one_of(&["pass", "fail", "documented", "not-evaluable"]),
         ],
         primary_key: vec!["id"],

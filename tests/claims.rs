@@ -123,6 +123,22 @@ fn eval_gives_value_range_figures_used_and_a_verdict() {
     let o = w.run(&["eval", inc, "--expected", "101", "--tolerance", "6"]);
     assert_eq!(o.status.code(), Some(0));
     assert!(stdout(&o).contains("equal within ±6"), "{}", stdout(&o));
+    // one-sided: "more than 90" holds (95), "more than 101" does not, though the range's top (100)
+    // comes within a tolerance of 1; "fewer than 90" does not, and the range's bottom (90) does
+    let o = w.run(&["eval", inc, "--expected", "90", "--tolerance", "at least"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("expected 90: computed differs by +5 (+5.56%); at least it, as stated"), "{}", stdout(&o));
+    let o = w.run(&["eval", inc, "--expected", "101", "--tolerance", "at least"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stdout(&o).contains("outside the range the data allows"), "{}", stdout(&o));
+    let o = w.run(&["eval", inc, "--expected", "101", "--tolerance", "at least 1"]);
+    assert!(stdout(&o).contains("not equal, but inside the range the data allows"), "{}", stdout(&o));
+    let o = w.run(&["eval", inc, "--expected", "90", "--tolerance", "at most"]);
+    assert!(stdout(&o).contains("not equal, but inside the range the data allows"), "{}", stdout(&o));
+    let o = w.run(&["eval", inc, "--expected", "90", "--tolerance", "at most", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!((v["expected"]["bound"].as_str(), v["expected"]["verdict"].as_str()), (Some("at-most"), Some("in-range")));
+    assert_eq!(w.run(&["eval", inc, "--expected", "90", "--tolerance", "at leastish"]).status.code(), Some(2));
     let o = w.run(&["eval", "at(camps.population, 1940-01-01)", "--expected", "1,300"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stdout(&o).contains("expected 1,300: the computed value is the same; equal within ±0"), "{}", stdout(&o));

@@ -15,7 +15,8 @@ pub struct Args {
     #[arg(long, allow_hyphen_values = true)]
     pub expected: Option<String>,
     /// How far from the computed value --expected may be and still count as equal: a figure, or
-    /// a percent of the expected figure ("0.5%")
+    /// a percent of the expected figure ("0.5%"); "at least" or "at most" (alone or before a
+    /// figure) for a one-sided statement ("more than 700,000")
     #[arg(long, default_value = "0")]
     pub tolerance: String,
     /// text (for people) or json (for programs)
@@ -37,8 +38,8 @@ pub fn run(a: &Args) -> Result<i32> {
         None => None,
         Some(t) => {
             let (value, decimals) = crate::model::parse_figure(&without_grouping(t.trim())).ok_or_else(|| Error::Usage(format!("--expected '{t}' is not a number (digits, optional '-', thousands commas and '.')")))?;
-            let tolerance = crate::claims::parse_tolerance(&a.tolerance, value).ok_or_else(|| Error::Usage(format!("--tolerance '{}' is not a figure or a percent of at least zero", a.tolerance)))?;
-            Some(Expected { value, decimals, tolerance, tolerance_text: a.tolerance.trim().to_string() })
+            let (tolerance, bound) = crate::claims::parse_tolerance(&a.tolerance, value).ok_or_else(|| Error::Usage(format!("--tolerance '{}' is not {}", a.tolerance, crate::claims::TOLERANCE_FORMS)))?;
+            Some(Expected { value, decimals, tolerance, bound, tolerance_text: a.tolerance.trim().to_string() })
         }
     };
     let an = crate::pipeline::analyse(&super::data_dir(&a.data))?;
