@@ -54,8 +54,7 @@ pub fn find<'a>(an: &'a Analysis, series: &[String]) -> Vec<Disagreement<'a>> {
                 .collect();
             let mut notes = vec![];
             if let Some(rule) = rules.series_rule(&row.series, row.period).filter(|r| !r.note.is_empty()) {
-                let span = if rule.within.is_empty() { String::new() } else { format!(" within {}", rule.within) };
-                notes.push(format!("rule for {}{span}: {}", row.series, rule.note));
+                notes.push(format!("rule for {}{}: {}", row.series, rule.scope(), rule.note));
             }
             // the note on each witness group whose copies print different values here
             let mut groups: Vec<&str> = vec![];

@@ -75,6 +75,10 @@ pub struct SeriesRule {
     /// rule with a span comes before the series' rule without one.
     #[serde(default)]
     pub within: String,
+    /// Limits the rule to exactly this period (`1937-1938` as a whole, not the years inside it);
+    /// it comes before a rule `within` a span and the series' rule without either.
+    #[serde(default)]
+    pub period: String,
     /// `preferred` (first source of `prefer` that has a value) or `median` (of independent documents).
     pub method: String,
     #[serde(default)]
@@ -84,6 +88,20 @@ pub struct SeriesRule {
     /// The line of the rule in reconcile.toml (set when read; for diagnostics).
     #[serde(skip)]
     pub line: usize,
+}
+
+impl SeriesRule {
+    /// The periods the rule is limited to, as reports say it: " within 1937-1938", " for
+    /// 1937-1938" (that period only), or nothing for the series' general rule.
+    pub fn scope(&self) -> String {
+        if !self.period.is_empty() {
+            format!(" for {}", self.period)
+        } else if !self.within.is_empty() {
+            format!(" within {}", self.within)
+        } else {
+            String::new()
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]
@@ -226,6 +244,12 @@ pub fn load_rules(data_dir: &Path, catalog: &crate::ingest::Catalog, diags: &mut
         if !s.within.is_empty() && Period::parse(&s.within).is_none() {
             diags.push(err(i, "series", format!("series '{}': within '{}' is not a period", s.series, s.within)));
         }
+        if !s.period.is_empty() && Period::parse(&s.period).is_none() {
+            diags.push(err(i, "series", format!("series '{}': period '{}' is not a period", s.series, s.period)));
+        }
+        if !s.period.is_empty() && !s.within.is_empty() {
+            diags.push(err(i, "series", format!("series '{}': set period or within, not both", s.series)));
+        }
         if !matches!(s.method.as_str(), "preferred" | "median") {
             diags.push(err(i, "series", format!("series '{}': method '{}' is not preferred or median", s.series, s.method)));
         }
@@ -236,8 +260,8 @@ pub fn load_rules(data_dir: &Path, catalog: &crate::ingest::Catalog, diags: &mut
         if s.method == "median" && !s.prefer.is_empty() {
             diags.push(err(i, "series", format!("series '{}': prefer is read only with method = \"preferred\"", s.series)));
         }
-        if r.series[..i].iter().any(|o| o.series == s.series && o.within == s.within) {
-            diags.push(err(i, "series", format!("series '{}' has a rule{} already; this one would never apply", s.series, if s.within.is_empty() { String::new() } else { format!(" within {}", s.within) })));
+        if r.series[..i].iter().any(|o| o.series == s.series && o.within == s.within && o.period == s.period) {
+            diags.push(err(i, "series", format!("series '{}' has a rule{} already; this one would never apply", s.series, s.scope())));
         }
     }
     if let Some(m) = r.default_method.as_deref().filter(|m| *m != "median") {
@@ -272,9 +296,9 @@ pub fn unmatched_rules(data_dir: &Path, rules: &Rules, obs: &[Observation]) -> V
     }
     for s in &rules.series {
         let span = Period::parse(&s.within);
-        if !obs.iter().any(|o| o.series == s.series && span.is_none_or(|w| o.period.within(&w))) {
-            let within = if s.within.is_empty() { String::new() } else { format!(" within {}", s.within) };
-            out.push(Diagnostic::error(&rel, s.line, 1, kind::CONFIG_ERROR, format!("series rule: no source prints {}{within}; the rule would choose nothing", s.series)));
+        let exact = Period::parse(&s.period);
+        if !obs.iter().any(|o| o.series == s.series && span.is_none_or(|w| o.period.within(&w)) && exact.is_none_or(|p| o.period == p)) {
+            out.push(Diagnostic::error(&rel, s.line, 1, kind::CONFIG_ERROR, format!("series rule: no source prints {}{}; the rule would choose nothing", s.series, s.scope())));
         }
     }
     out
@@ -347,7 +371,11 @@ impl Rules {
     pub fn series_rule(&self, series: &str, p: Period) -> Option<&SeriesRule> {
         let inside = |w: &str| Period::parse(w).is_some_and(|w| p.within(&w));
         let mut rules = self.series.iter().filter(|r| r.series == series);
-        rules.clone().find(|r| !r.within.is_empty() && inside(&r.within)).or_else(|| rules.find(|r| r.within.is_empty()))
+        rules
+            .clone()
+            .find(|r| !r.period.is_empty() && Period::parse(&r.period) == Some(p))
+            .or_else(|| rules.clone().find(|r| !r.within.is_empty() && inside(&r.within)))
+            .or_else(|| rules.find(|r| r.within.is_empty() && r.period.is_empty()))
     }
     /// The exclusion that leaves this printed value out of reconciliation, if any.
     pub fn exclusion_for(&self, o: &Observation) -> Option<&Exclusion> {

@@ -591,6 +591,27 @@ fn a_series_rule_can_be_limited_to_a_span_of_years() {
     assert!(out.contains("camps.population 1938-01-01: 1,000 (range 1,000 to 1,000) persons  method preferred:demo  flags single-source\n"), "{out}");
     let out = stdout(&w.run(&["conflicts"]));
     assert!(out.contains("    rule for camps.population within 1939: For 1939 the second witness (test)."), "{out}");
+    // a rule for exactly one period comes before a rule within a span that holds it, and leaves
+    // the span's other periods alone
+    w.write(
+        "reconcile.toml",
+        b"[[series]]\nseries = \"camps.population\"\nmethod = \"preferred\"\nprefer = [\"demo\", \"demo2\"]\n\n[[series]]\nseries = \"camps.population\"\nwithin = \"1939-1940\"\nmethod = \"preferred\"\nprefer = [\"demo\", \"demo2\"]\nnote = \"span\"\n\n[[series]]\nseries = \"camps.population\"\nperiod = \"1939-01-01\"\nmethod = \"preferred\"\nprefer = [\"demo2\"]\nnote = \"For 1 January 1939 only (test).\"\n",
+    );
+    let out = stdout(&w.run(&["show", "camps.population"]));
+    assert!(out.contains("camps.population 1939-01-01: 1,210 (range 1,200 to 1,210) persons  method preferred:demo2"), "{out}");
+    assert!(out.contains("camps.population 1940-01-01: 1,300 (range 1,300 to 1,300) persons  method preferred:demo\n"), "{out}");
+    assert!(stdout(&w.run(&["conflicts"])).contains("    rule for camps.population for 1939-01-01: For 1 January 1939 only (test)."));
+    // period and within together, a period that is none, and a period no source prints are errors
+    for (rule, says) in [
+        ("period = \"1939-01-01\"\nwithin = \"1939\"", "set period or within, not both"),
+        ("period = \"19x9\"", "period '19x9' is not a period"),
+        ("period = \"1931-01-01\"", "no source prints camps.population for 1931-01-01"),
+    ] {
+        w.write("reconcile.toml", format!("[[series]]\nseries = \"camps.population\"\n{rule}\nmethod = \"preferred\"\nprefer = [\"demo2\"]\n").as_bytes());
+        let o = w.run(&["validate"]);
+        assert_eq!(o.status.code(), Some(1), "{rule}");
+        assert!(stderr(&o).contains("data/reconcile.toml:1:1: error[config-error]") && stderr(&o).contains(says), "{}", stderr(&o));
+    }
     // a span that is not a period is an error at the rule's line
     w.write("reconcile.toml", b"[[series]]\nseries = \"camps.population\"\nwithin = \"19x9\"\nmethod = \"preferred\"\nprefer = [\"demo2\"]\n");
     let o = w.run(&["validate"]);
