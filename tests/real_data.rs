@@ -75,9 +75,10 @@ fn committed_export_invariants() {
         derived += r[9].starts_with("monte-carlo:") as usize;
     }
     assert!(rows > 500 && conflicts > 0 && multi > 10 && derived > 10, "{rows} {conflicts} {multi} {derived}");
-    // a conflict reaches a rate through a gap-filled sum: 1946's camps (600,897 against 746,871)
-    // feed the gap-filled camps + colonies of 1 January 1946, and so the 1945 GULAG death rate
-    let rate = text.lines().find(|l| l.starts_with("gulag.death_rate,1945-01-01,1945-12-31,")).expect("gulag.death_rate 1945");
+    // a conflict reaches a rate through its denominator: the camps and colonies of 1 January 1947
+    // (Applebaum's 1,721,543 against Kruglov's 1,703,506) feed the average population of the 1946
+    // GULAG death rate
+    let rate = text.lines().find(|l| l.starts_with("gulag.death_rate,1946-01-01,1946-12-31,")).expect("gulag.death_rate 1946");
     assert!(rate.contains("input-conflict"), "{rate}");
     // the package explains its uncertainty flags, and an empty category in a key is no null
     let pkg: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(repo().join("data/clean/datapackage.json")).unwrap()).unwrap();
