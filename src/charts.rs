@@ -223,6 +223,12 @@ pub fn build_charts(an: &Analysis) -> Vec<Chart> {
     b.units.push(Unit::Percent);
     out.push(b);
 
+    // the years whose printed camps + colonies is not the sum of the two lines drawn: check's
+    // identity findings (one rule for the note and the findings table)
+    let not_sum = match finding_years(an, "total-not-sum-of-parts", "gulag.population", 1934, 1953) {
+        None => String::new(),
+        Some(years) => format!(" Where a source prints camps + colonies, the line takes that figure, even where it is not the sum of the two lines drawn ({years}: identity findings, gulagstats check)."),
+    };
     out.push(mk(
         "figure-c",
         "Figure C. Camp and colony populations, 1 January 1934-1953",
@@ -230,21 +236,16 @@ pub fn build_charts(an: &Analysis) -> Vec<Chart> {
         Unit::Persons,
         vec![layer("Camps (ITL)", Style::Band, yearly(an, "camps.population", 1934, 1953), 0), layer("Colonies (ITK)", Style::Band, yearly(an, "colonies.population", 1934, 1953), 0), layer("Colonies + prisons (printed together)", Style::Band, yearly(an, "colonies_prisons.population", 1934, 1953), 0), layer("Camps + colonies", Style::Band, yearly(an, "gulag.population", 1934, 1953), 0)],
         (1933.5, 1953.5),
-        "Colonies 1946 (956,224) very probably include 444,500 persons sentenced to corrective work without detention (GRZ 1993's note under Appendix B; docs/using-the-data.md), so the 1946 rise of the colony and camps + colonies lines is partly a change of definition. Where a source prints camps + colonies, the line takes that figure, even where it is not the sum of the two lines drawn (1941, 1947 and 1953: identity findings, gulagstats check).",
+        &format!("Colonies 1946 (956,224) very probably include 444,500 persons sentenced to corrective work without detention (GRZ 1993's note under Appendix B; docs/using-the-data.md), so the 1946 rise of the colony and camps + colonies lines is partly a change of definition.{not_sum}"),
     ));
 
     // the years of the chart in which camp deaths exceed the whole-GULAG deaths: the findings of
     // check's identity (one rule for the note and the findings table)
     let camp_deaths = yearly(an, "camps.deaths", 1934, 1953);
     let gulag_deaths = yearly(an, "gulag.deaths", 1934, 1953);
-    let mut above: Vec<i32> = an.findings.iter().filter(|f| f.identity == "part-not-above-whole" && f.series == "camps.deaths").flat_map(|f| f.rows.first()).map(|(_, p)| p.start.y).filter(|y| (1934..=1953).contains(y)).collect();
-    above.sort();
-    above.dedup();
-    let above: Vec<String> = above.iter().map(|y| y.to_string()).collect();
-    let above = match above.as_slice() {
-        [] => String::new(),
-        [one] => format!(" In {one} these camp deaths exceed the whole-GULAG deaths of the OURZ report (different documents; docs/series.md)."),
-        [init @ .., last] => format!(" In {} and {last} these camp deaths exceed the whole-GULAG deaths of the OURZ report (different documents; docs/series.md).", init.join(", ")),
+    let above = match finding_years(an, "part-not-above-whole", "camps.deaths", 1934, 1953) {
+        None => String::new(),
+        Some(years) => format!(" In {years} these camp deaths exceed the whole-GULAG deaths of the OURZ report (different documents; docs/series.md)."),
     };
     out.push(mk(
         "figure-d",
@@ -1049,6 +1050,20 @@ pub fn chart_tables(an: &Analysis) -> Vec<Table> {
         rows,
         parquet: true,
     }]
+}
+
+/// The years from `from` to `to` of the findings of one identity on one series, as a note says them
+/// ("1941, 1946 and 1953"), or none.
+fn finding_years(an: &Analysis, identity: &str, series: &str, from: i32, to: i32) -> Option<String> {
+    let mut years: Vec<i32> = an.findings.iter().filter(|f| f.identity == identity && f.series == series).flat_map(|f| f.rows.first()).map(|(_, p)| p.start.y).filter(|y| (from..=to).contains(y)).collect();
+    years.sort();
+    years.dedup();
+    let years: Vec<String> = years.iter().map(|y| y.to_string()).collect();
+    match years.as_slice() {
+        [] => None,
+        [one] => Some(one.clone()),
+        [init @ .., last] => Some(format!("{} and {last}", init.join(", "))),
+    }
 }
 
 #[cfg(test)]
