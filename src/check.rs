@@ -369,7 +369,7 @@ pub fn render_evaluation(ev: &Evaluation) -> String {
             Verdict::Equal => match e.bound {
                 crate::claims::Bound::Both => format!("equal within ±{}", e.tolerance_text),
                 // "at least" or "at least 500": the computed value is on the statement's side
-                _ => format!("{} it, as stated", e.tolerance_text),
+                _ => format!("on the side the statement gives ({})", e.tolerance_text),
             },
             Verdict::InRange => "not equal, but inside the range the data allows".to_string(),
             Verdict::Outside => "outside the range the data allows".to_string(),
@@ -435,6 +435,7 @@ mod tests {
     fn computed_values_are_shown_as_finely_as_the_tolerance() {
         let claim = |expected: &str, tolerance: &str| {
             let (e, d) = crate::model::parse_figure(expected).unwrap();
+            let (tol, bound) = crate::claims::parse_tolerance(tolerance, e).unwrap();
             crate::claims::Claim {
                 line: 2,
                 column: 5,
@@ -446,8 +447,8 @@ mod tests {
                 expr: crate::claims::parse("2").unwrap(),
                 expected: e,
                 expected_decimals: d,
-                tolerance: crate::claims::parse_tolerance(tolerance, e).unwrap().0,
-                bound: crate::claims::parse_tolerance(tolerance, e).unwrap().1,
+                tolerance: tol,
+                bound,
                 tolerance_text: tolerance.into(),
                 explanation: String::new(),
             }

@@ -421,6 +421,11 @@ impl ValueRows {
         c
     }
 
+    /// The rows of the values of rows with no reconciled value (every value left out).
+    fn left_out_rows<'a>(&'a self, left: &'a [crate::conflicts::LeftOut]) -> impl Iterator<Item = Vec<Cell>> + 'a {
+        left.iter().flat_map(move |l| l.entries.iter().map(move |e| self.cells(None, &l.category, e.obs, e.document.clone(), e.excluded.unwrap_or(""))))
+    }
+
     fn fields(&self) -> Vec<Field> {
         let mut v = vec![
             f("series", FieldType::String, "Series name", true),
@@ -458,7 +463,7 @@ impl ValueRows {
 pub fn conflicts_table(ds: &[crate::conflicts::Disagreement], left: &[crate::conflicts::LeftOut]) -> Table {
     let layout = ValueRows { for_show: false };
     let mut rows: Vec<Vec<Cell>> = ds.iter().flat_map(|d| d.entries.iter().map(|e| layout.cells(Some(d.row), &d.row.category, e.obs, e.document.clone(), e.excluded.unwrap_or("")))).collect();
-    rows.extend(left.iter().flat_map(|l| l.entries.iter().map(|e| layout.cells(None, &l.category, e.obs, e.document.clone(), e.excluded.unwrap_or("")))));
+    rows.extend(layout.left_out_rows(left));
     sort_rows(&mut rows);
     Table {
         name: "conflicts".into(),
@@ -482,7 +487,7 @@ pub fn show_table(an: &crate::pipeline::Analysis, shown: &[&crate::reconcile::Re
             rules.observations_of(&an.observations, r).into_iter().map(|o| layout.cells(Some(r), &r.category, o, rules.document_of(&o.source_id), rules.exclusion_for(o).map_or("", |x| x.reason.as_str())))
         })
         .collect();
-    rows.extend(left.iter().flat_map(|l| l.entries.iter().map(|e| layout.cells(None, &l.category, e.obs, e.document.clone(), e.excluded.unwrap_or("")))));
+    rows.extend(layout.left_out_rows(left));
     Table {
         name: "show".into(),
         title: "What each source says about a series".into(),

@@ -127,7 +127,7 @@ fn eval_gives_value_range_figures_used_and_a_verdict() {
     // comes within a tolerance of 1; "fewer than 90" does not, and the range's bottom (90) does
     let o = w.run(&["eval", inc, "--expected", "90", "--tolerance", "at least"]);
     assert_eq!(o.status.code(), Some(0));
-    assert!(stdout(&o).contains("expected 90: computed differs by +5 (+5.56%); at least it, as stated"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("expected 90: computed differs by +5 (+5.56%); on the side the statement gives (at least)"), "{}", stdout(&o));
     let o = w.run(&["eval", inc, "--expected", "101", "--tolerance", "at least"]);
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
     assert!(stdout(&o).contains("outside the range the data allows"), "{}", stdout(&o));
