@@ -87,10 +87,46 @@ pub struct Row {
     /// Whether the documents disagree beyond printed precision (two documents that contradict each
     /// other attest the year less than two that agree).
     pub documents_disagree: bool,
+    /// The copies whose table prints a mark instead of a figure where the value would stand (a dash,
+    /// "no data": a missing marker of the manifest other than an empty cell and `unread`), sorted.
+    pub no_figure_sources: Vec<String>,
+    /// The documents of those copies (witness groups counted once), sorted.
+    pub no_figure_documents: Vec<String>,
+    /// The marks they print, as typed ("–", "no data"), sorted.
+    pub no_figure_marks: Vec<String>,
+}
+
+/// Whether a missing marker says that the printed table has no figure in that cell (a dash, "no
+/// data"), as opposed to an empty cell or the project's `unread` (a cell no copy let us read).
+fn printed_no_figure(cell: &str) -> bool {
+    let c = cell.trim();
+    !c.is_empty() && c != "unread"
+}
+
+/// (series, period, source, mark) of every cell of a whole series (no category) where a table
+/// prints a mark instead of a figure.
+fn no_figure_cells(tables: &[crate::validate::TypedTable]) -> BTreeSet<(String, Period, String, String)> {
+    let mut out = BTreeSet::new();
+    for t in tables.iter().filter(|t| !t.long) {
+        for r in &t.rows {
+            for (pi, p) in t.plans.iter().enumerate() {
+                let (None, Some(period)) = (r.values[pi], r.periods[pi]) else { continue };
+                let category = match p.category_from {
+                    Some(ci) => r.cells[ci].as_str(),
+                    None => p.category.as_str(),
+                };
+                if category.is_empty() && printed_no_figure(&r.cells[p.index]) {
+                    out.insert((r.series[pi].clone(), period, p.source_id.clone(), r.cells[p.index].trim().to_string()));
+                }
+            }
+        }
+    }
+    out
 }
 
 pub fn rows(targets: &[Target], an: &Analysis) -> Vec<Row> {
     let derived: BTreeSet<(&str, Period, &str)> = an.derived.iter().map(|r| (r.series.as_str(), r.period, r.category.as_str())).collect();
+    let marks = no_figure_cells(&an.loaded.tables);
     let mut out = vec![];
     for t in targets {
         for year in t.from..=t.to {
@@ -106,7 +142,22 @@ pub fn rows(targets: &[Target], an: &Analysis) -> Vec<Row> {
                 let printed: Vec<&crate::model::Observation> = an.rules.observations_of(&an.observations, r).into_iter().filter(|o| o.evidence == crate::model::Evidence::Printed).collect();
                 an.rules.documents_disagree(&printed)
             });
-            out.push(Row { series: t.series.clone(), dated: t.dated.clone(), year, period, documents: documents.into_iter().collect(), sources: sources.into_iter().collect(), documents_disagree });
+            let here: Vec<_> = marks.iter().filter(|(s, p, _, _)| s == &t.series && *p == period).collect();
+            let no_figure_sources: BTreeSet<String> = here.iter().map(|(_, _, src, _)| src.clone()).collect();
+            let no_figure_marks: BTreeSet<String> = here.iter().map(|(_, _, _, m)| m.clone()).collect();
+            let no_figure_documents: BTreeSet<String> = no_figure_sources.iter().map(|s| an.rules.document_of(s)).collect();
+            out.push(Row {
+                series: t.series.clone(),
+                dated: t.dated.clone(),
+                year,
+                period,
+                documents: documents.into_iter().collect(),
+                sources: sources.into_iter().collect(),
+                documents_disagree,
+                no_figure_sources: no_figure_sources.into_iter().collect(),
+                no_figure_documents: no_figure_documents.into_iter().collect(),
+                no_figure_marks: no_figure_marks.into_iter().collect(),
+            });
         }
     }
     out
@@ -141,6 +192,12 @@ pub fn render_text(targets: &[Target], rows: &[Row], targets_file: &str) -> Stri
         let copied: Vec<i32> = mine.iter().filter(|r| r.documents.len() == 1 && r.sources.len() >= 2).map(|r| r.year).collect();
         // two documents that contradict each other attest a year less than two that agree
         let disagreeing: Vec<i32> = mine.iter().filter(|r| r.documents.len() >= 2 && r.documents_disagree).map(|r| r.year).collect();
+        // a year no document gives a figure for may be one its documents print a dash for (the death
+        // sentences of 1948-1949, when there was no death penalty): not a gap in the search
+        let dashed: Vec<&&Row> = mine.iter().filter(|r| r.documents.is_empty() && !r.no_figure_documents.is_empty()).collect();
+        let dashed_years: Vec<i32> = dashed.iter().map(|r| r.year).collect();
+        let dashed_docs: BTreeSet<&String> = dashed.iter().flat_map(|r| &r.no_figure_documents).collect();
+        let dashed_marks: BTreeSet<String> = dashed.iter().flat_map(|r| r.no_figure_marks.iter().map(|m| format!("'{m}'"))).collect();
         for (label, ys) in [("two or more", &two), ("one", &one), ("none", &none)] {
             if !ys.is_empty() {
                 out.push_str(&format!("  {label:<12} {}\n", ranges(ys)));
@@ -150,6 +207,12 @@ pub fn render_text(targets: &[Target], rows: &[Row], targets_file: &str) -> Stri
             }
             if label == "one" && !copied.is_empty() {
                 out.push_str(&format!("  {:<12} of these, printed in two or more copies of the one document: {}\n", "", ranges(&copied)));
+            }
+            if label == "none" && !dashed_years.is_empty() {
+                let n = dashed_docs.len();
+                let docs = if n == 1 { "1 document".to_string() } else { format!("{n} documents") };
+                let marks = dashed_marks.iter().cloned().collect::<Vec<_>>().join(", ");
+                out.push_str(&format!("  {:<12} of these, printed as {marks} (no figure) in {docs}: {}\n", "", ranges(&dashed_years)));
             }
         }
     }
@@ -164,6 +227,17 @@ pub fn render_csv(rows: &[Row]) -> crate::error::Result<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_mark_is_a_printed_no_figure_but_an_empty_or_unread_cell_is_not() {
+        for mark in ["-", "–", "—", "no data", " n.d. "] {
+            assert!(super::printed_no_figure(mark), "{mark}");
+        }
+        // `unread` is the project's marker for a cell no copy let us read: the table may print a figure there
+        for cell in ["", "  ", "unread"] {
+            assert!(!super::printed_no_figure(cell), "{cell:?}");
+        }
+    }
+
     #[test]
     fn ranges_compress_runs_of_years() {
         assert_eq!(super::ranges(&[1934, 1935, 1936, 1940, 1942, 1943]), "1934-1936, 1940, 1942-1943");

@@ -359,6 +359,7 @@ pub fn coverage_table(rows: &[crate::coverage::Row]) -> Table {
                 Cell::Int(r.sources.len() as i64),
                 Cell::Str(r.sources.join(";")),
                 Cell::Bool(r.documents_disagree),
+                Cell::Str(r.no_figure_sources.join(";")),
             ]
         })
         .collect();
@@ -378,6 +379,7 @@ pub fn coverage_table(rows: &[crate::coverage::Row]) -> Table {
             f("n_sources", FieldType::Integer, "Copies that print the value: sources, each witness of a document counted (witnesses left out of reconciliation not)", true),
             f("sources", FieldType::String, "The copies' source ids, ';'-separated", false),
             f("documents_disagree", FieldType::Boolean, "Whether the documents disagree beyond printed precision (each by its first copy; see gulagstats conflicts)", true),
+            f("no_figure_sources", FieldType::String, "Copies whose table prints a dash or other mark instead of a figure for the year (a missing marker of the manifest, not an empty or unread cell), ';'-separated: a year they give no figure for, not one they were not read for", false),
         ],
         primary_key: vec!["series", "dated", "year"],
         rows,

@@ -491,8 +491,8 @@ fn coverage_counts_documents_per_year_and_rejects_bad_targets() {
     assert!(out.contains("  two or more  1939-1940\n               of these, documents that disagree beyond printed precision: 1939\n"), "{out}");
     let o = w.run(&["coverage", "--format", "csv"]);
     let out = stdout(&o);
-    assert!(out.starts_with("series,dated,year,period_start,period_end,n_documents,documents,n_sources,sources,documents_disagree\n"), "{out}");
-    assert!(out.contains("camps.population,1 January,1939,1939-01-01,1939-01-01,2,demo;demo2,2,demo;demo2,true\n"), "{out}");
+    assert!(out.starts_with("series,dated,year,period_start,period_end,n_documents,documents,n_sources,sources,documents_disagree,no_figure_sources\n"), "{out}");
+    assert!(out.contains("camps.population,1 January,1939,1939-01-01,1939-01-01,2,demo;demo2,2,demo;demo2,true,\n"), "{out}");
     // the same table is an export of build, described in the data package
     assert_eq!(w.run(&["build", "--out", "o"]).status.code(), Some(0));
     let exported = std::fs::read_to_string(w.path("o/data/clean/coverage.csv")).unwrap();
@@ -509,13 +509,20 @@ fn coverage_counts_documents_per_year_and_rejects_bad_targets() {
     // two witnesses of one document count once
     w.append("reconcile.toml", "\n[[witnesses]]\ndocument = \"Demo\"\nsources = [\"demo\", \"demo2\"]\n");
     let out = stdout(&w.run(&["coverage", "--format", "csv"]));
-    assert!(out.contains("camps.population,1 January,1939,1939-01-01,1939-01-01,1,Demo,2,demo;demo2,false\n"), "{out}");
+    assert!(out.contains("camps.population,1 January,1939,1939-01-01,1939-01-01,1,Demo,2,demo;demo2,false,\n"), "{out}");
     // one document: no frame, no key
     assert_eq!(w.run(&["plot", "coverage", "--out", "p2", "--format", "svg"]).status.code(), Some(0));
     assert!(!std::fs::read_to_string(w.path("p2/coverage.svg")).unwrap().contains("#C81E1E"), "a frame where no documents disagree");
     // and the text says that the one document is printed in two copies
     let out = stdout(&w.run(&["coverage"]));
     assert!(out.contains("  one          1938-1940\n               of these, printed in two or more copies of the one document: 1939-1940\n"), "{out}");
+    // a year whose table prints a dash where the figure would stand is said to be so, not only
+    // counted as having no document (demo's deaths print '-' for 1939); an empty cell is not a mark
+    w.append("coverage.toml", "\n[[target]]\nseries = \"camps.deaths\"\ndated = \"year\"\nfrom = 1938\nto = 1940\n");
+    let out = stdout(&w.run(&["coverage", "camps.deaths"]));
+    assert!(out.contains("  none         1939-1940\n               of these, printed as '-' (no figure) in 1 document: 1939\n"), "{out}");
+    let out = stdout(&w.run(&["coverage", "camps.deaths", "--format", "csv"]));
+    assert!(out.contains("camps.deaths,year,1939,1939-01-01,1939-12-31,0,,0,,false,demo\n") && out.contains("camps.deaths,year,1940,1940-01-01,1940-12-31,0,,0,,false,\n"), "{out}");
     // a bad target is a data error with file and line, reported by validate too
     w.write("coverage.toml", b"[[target]]\nseries = \"camps.population\"\ndated = \"1 January\"\nfrom = 1937\nto = 1940\n\n[[target]]\nseries = \"no.such\"\ndated = \"year\"\nfrom = 1930\nto = 1931\n");
     let o = w.run(&["validate"]);
