@@ -192,8 +192,9 @@ pub fn render_text(targets: &[Target], rows: &[Row], targets_file: &str) -> Stri
         let copied: Vec<i32> = mine.iter().filter(|r| r.documents.len() == 1 && r.sources.len() >= 2).map(|r| r.year).collect();
         // two documents that contradict each other attest a year less than two that agree
         let disagreeing: Vec<i32> = mine.iter().filter(|r| r.documents.len() >= 2 && r.documents_disagree).map(|r| r.year).collect();
-        // a year no document gives a figure for may be one its documents print a dash for (the death
-        // sentences of 1948-1949, when there was no death penalty): not a gap in the search
+        // a year no document gives a figure for may be one a table prints a mark for: a dash where there
+        // was nothing to count (the death sentences of 1948-1949, when there was no death penalty) or
+        // "no data"; said so, to tell it from a year no copy has been found for
         let dashed: Vec<&&Row> = mine.iter().filter(|r| r.documents.is_empty() && !r.no_figure_documents.is_empty()).collect();
         let dashed_years: Vec<i32> = dashed.iter().map(|r| r.year).collect();
         let dashed_docs: BTreeSet<&String> = dashed.iter().flat_map(|r| &r.no_figure_documents).collect();
