@@ -594,7 +594,14 @@ fn coverage_chart(an: &Analysis) -> Option<Chart> {
             .filter(|r| r.series == t.series && r.dated == t.dated)
             .map(|r| {
                 let n = r.documents.len() as f64;
-                let flags = if r.documents_disagree { "documents-disagree" } else { "" };
+                // a year no document gives, where a table prints a dash or "no data" instead of a figure
+                let flags = if r.documents_disagree {
+                    "documents-disagree"
+                } else if r.documents.is_empty() && !r.no_figure_documents.is_empty() {
+                    "no-figure-printed"
+                } else {
+                    ""
+                };
                 Pt { period: r.period, x: r.year as f64, value: n, low: n, high: n, single: n == 1.0, gap_filled: false, sources: r.documents.join(";"), flags: flags.into() }
             })
             .collect();
@@ -608,7 +615,7 @@ fn coverage_chart(an: &Analysis) -> Option<Chart> {
         rows: layers.iter().map(|l| l.label.clone()).collect(),
         layers,
         x_range: (y0 as f64 - 0.5, y1 as f64 + 0.5),
-        note: "Each cell: how many independent documents print the year's value (copies, reprints and translations of one document count once; values derived by the pipeline are not counted; a total over several years covers no single year). A red frame: the documents disagree beyond printed precision. Targets: data/coverage.toml; the documents of each cell are named in data/clean/coverage.csv.".into(),
+        note: "Each cell: how many independent documents print the year's value (copies, reprints and translations of one document count once; values derived by the pipeline are not counted; a total over several years covers no single year). A red frame: the documents disagree beyond printed precision. A dash in an empty cell: a table prints a dash or 'no data' there instead of a figure. Targets: data/coverage.toml; the documents of each cell are named in data/clean/coverage.csv.".into(),
         kind: Kind::Grid,
         legend_right: false,
         log_y: false,
@@ -944,9 +951,17 @@ where
     if c.layers.iter().any(|l| l.points.iter().any(|p| disagree(&p))) {
         ch.draw_series(std::iter::empty::<Rectangle<(f64, f64)>>())?.label("documents disagree").legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], frame.stroke_width(2)));
     }
+    // a year left blank on purpose (a dash or "no data" in a table): a dash in the empty cell
+    let marked = |p: &&Pt| p.flags.split(';').any(|f| f == "no-figure-printed");
+    if c.layers.iter().any(|l| l.points.iter().any(|p| marked(&p))) {
+        ch.draw_series(std::iter::empty::<Rectangle<(f64, f64)>>())?
+            .label("a dash or 'no data' printed")
+            .legend(move |(x, y)| Text::new("-", (x + 4, y - 8), (FONT_FAMILY, 14).into_font().color(&BLACK)));
+    }
     for (i, l) in c.layers.iter().enumerate() {
         let y = (n - 1 - i) as f64;
         ch.draw_series(l.points.iter().map(|p| Rectangle::new([(p.x - 0.46, y - 0.42), (p.x + 0.46, y + 0.42)], colour(p.value).filled())))?;
+        ch.draw_series(l.points.iter().filter(marked).map(|p| Text::new("-", (p.x - 0.12, y + 0.3), (FONT_FAMILY, 14).into_font().color(&BLACK))))?;
         ch.draw_series(l.points.iter().filter(disagree).map(|p| Rectangle::new([(p.x - 0.44, y - 0.40), (p.x + 0.44, y + 0.40)], frame.stroke_width(2))))?;
         ch.draw_series(l.points.iter().filter(|p| p.value > 0.0).map(|p| {
             let ink = if p.value >= 3.0 { WHITE } else { BLACK };
@@ -1015,7 +1030,7 @@ pub fn chart_tables(an: &Analysis) -> Vec<Table> {
         f("low", FieldType::Number, "Low end of the drawn range", true),
         f("high", FieldType::Number, "High end of the drawn range", true),
         f("sources", FieldType::String, "Sources, ';'-joined", false),
-        f("flags", FieldType::String, "Flags of the reconciled row (coverage chart: documents-disagree marks a cell whose documents disagree; estimates-vs-archives: a published estimate's lower-bound/upper-bound, an archival row's 'archival <series> <period>' then the flags of the reconciled rows it takes; sources-* charts: a source's figure printed as a bound, lower-bound or upper-bound)", false),
+        f("flags", FieldType::String, "Flags of the reconciled row (coverage chart: documents-disagree marks a cell whose documents disagree, no-figure-printed a year no document gives where a table prints a dash or 'no data'; estimates-vs-archives: a published estimate's lower-bound/upper-bound, an archival row's 'archival <series> <period>' then the flags of the reconciled rows it takes; sources-* charts: a source's figure printed as a bound, lower-bound or upper-bound)", false),
     ];
     let charts = build_charts(an);
     let mut rows = Vec::new();

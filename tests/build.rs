@@ -523,6 +523,13 @@ fn coverage_counts_documents_per_year_and_rejects_bad_targets() {
     assert!(out.contains("  none         1939-1940\n               of these, printed as '-' (no figure) in 1 document: 1939\n"), "{out}");
     let out = stdout(&w.run(&["coverage", "camps.deaths", "--format", "csv"]));
     assert!(out.contains("camps.deaths,year,1939,1939-01-01,1939-12-31,0,,0,,false,demo\n") && out.contains("camps.deaths,year,1940,1940-01-01,1940-12-31,0,,0,,false,\n"), "{out}");
+    // and the chart puts a dash in that empty cell, with a key (and its table flags the cell)
+    assert_eq!(w.run(&["plot", "coverage", "--out", "p3", "--format", "svg"]).status.code(), Some(0));
+    assert!(std::fs::read_to_string(w.path("p3/coverage.svg")).unwrap().contains("a dash or"), "coverage chart lacks the key of the dashed years");
+    let o = w.run(&["export", "--out", "e3", "--format", "csv"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let charts = std::fs::read_to_string(w.path("e3/charts.csv")).unwrap();
+    assert_eq!(charts.lines().filter(|l| l.starts_with("coverage,") && l.contains("no-figure-printed")).count(), 1, "{charts}");
     // a bad target is a data error with file and line, reported by validate too
     w.write("coverage.toml", b"[[target]]\nseries = \"camps.population\"\ndated = \"1 January\"\nfrom = 1937\nto = 1940\n\n[[target]]\nseries = \"no.such\"\ndated = \"year\"\nfrom = 1930\nto = 1931\n");
     let o = w.run(&["validate"]);
