@@ -104,8 +104,8 @@ fn printed_no_figure(cell: &str) -> bool {
 }
 
 /// (series, period, source, mark) of every cell of a whole series (no category) where a table
-/// prints a mark instead of a figure.
-fn no_figure_cells(tables: &[crate::validate::TypedTable]) -> BTreeSet<(String, Period, String, String)> {
+/// prints a mark instead of a figure (`coverage` and `show` report them).
+pub fn no_figure_cells(tables: &[crate::validate::TypedTable]) -> BTreeSet<(String, Period, String, String)> {
     let mut out = BTreeSet::new();
     for t in tables.iter().filter(|t| !t.long) {
         for r in &t.rows {

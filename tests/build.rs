@@ -79,6 +79,11 @@ fn show_prints_each_source_and_the_reconciled_value() {
     assert!(!out.contains("1938-01-01"), "--from not applied: {out}");
     let o = w.run(&["show", "no.such"]);
     assert_eq!(o.status.code(), Some(2));
+    // a year no value covers, where the table prints a dash instead of a figure, is said to be so
+    // (demo's deaths: '-' for 1939; the printed total of 1938-1939 covers it only as a span)
+    let out = stdout(&w.run(&["show", "camps.deaths", "--from", "1939", "--to", "1939"]));
+    assert!(out.ends_with("camps.deaths 1939-01-01..1939-12-31: no figure; printed instead: demo '-'\n"), "{out}");
+    assert!(!stdout(&w.run(&["show", "camps.deaths", "--from", "1938", "--to", "1938"])).contains("1938-01-01..1938-12-31: no figure"));
     // a date with only categories of a stock says that the whole is missing there; a composition
     // series (shares by category) has no whole to miss
     w.append("tables/demo2/text.csv", "camps.population,1937-01-01,,Siblag,500,persons,p. 9,\n");
@@ -428,7 +433,8 @@ fn period_kind_per_column_and_exclusion_within_a_span() {
     let block = "camps.deaths 1941-01-01..1941-12-31: no reconciled value (every value is left out of reconciliation)\n    demo2                                  90  printed Table 9, row '1941', column 'dead'\n        excluded from reconciliation: test\n";
     assert!(out.contains(block), "{out}");
     let out = stdout(&w.run(&["show", "camps.deaths"]));
-    assert!(out.ends_with(block), "{out}");
+    // after the reconciled rows; then the dates a table marks with a dash (demo's 1939)
+    assert!(out.ends_with(&format!("{block}camps.deaths 1939-01-01..1939-12-31: no figure; printed instead: demo '-'\n")), "{out}");
     let out = stdout(&w.run(&["show", "camps.deaths", "--from", "1941", "--to", "1941", "--format", "csv"]));
     assert_eq!(out.lines().nth(1), Some("camps.deaths,1941-01-01,1941-12-31,,persons,,,,,,demo2,demo2,90,printed,,\"Table 9, row '1941', column 'dead'\",test"), "{out}");
     let conflicts = std::fs::read_to_string(w.path("o/data/clean/conflicts.csv")).unwrap();

@@ -49,7 +49,17 @@ pub fn run(a: &Args) -> Result<i32> {
     // rows whose every value is left out of reconciliation: shown after the reconciled rows
     let left = crate::conflicts::left_out(&an, |o| super::named_by(&o.series, &a.series) && inside(&o.period));
     let range = if a.from.is_some() || a.to.is_some() { "in that range" } else { "in the data" };
-    if rows.is_empty() && left.is_empty() {
+    // dates of the whole series that no value covers but where a table prints a dash or "no data"
+    // instead of a figure (the death sentences of 1948-1949): said, so that a gap left on purpose
+    // is not taken for one not yet filled
+    let mut marks: std::collections::BTreeMap<(String, Period), Vec<String>> = Default::default();
+    for (series, period, source, mark) in crate::coverage::no_figure_cells(&an.loaded.tables) {
+        let covered = an.reconciled.iter().any(|r| r.series == series && r.period == period && r.category.is_empty());
+        if super::named_by(&series, &a.series) && inside(&period) && !covered {
+            marks.entry((series, period)).or_default().push(format!("{source} '{mark}'"));
+        }
+    }
+    if rows.is_empty() && left.is_empty() && (marks.is_empty() || a.format == super::Report::Csv) {
         match prefix {
             Some(p) if !an.reconciled.iter().any(|r| r.series.starts_with(p)) => {
                 return Err(Error::Usage(format!("no series begins with '{p}'; the series are listed in docs/series.md")));
@@ -82,6 +92,9 @@ pub fn run(a: &Args) -> Result<i32> {
     }
     for l in &left {
         out.push_str(&crate::conflicts::left_out_block(&an.rules, l, &mut said));
+    }
+    for ((series, period), by) in &marks {
+        out.push_str(&format!("{series} {}: no figure; printed instead: {}\n", period.label(), by.join(", ")));
     }
     crate::output::stdout(&out)?;
     Ok(0)
