@@ -523,7 +523,7 @@ fn coverage_counts_documents_per_year_and_rejects_bad_targets() {
     let out = stdout(&w.run(&["coverage"]));
     assert!(out.contains("  one          1938-1940\n               of these, printed in two or more copies of the one document: 1939-1940\n"), "{out}");
     // a year whose table prints a dash where the figure would stand is said to be so, not only
-    // counted as having no document (demo's deaths print '-' for 1939); an empty cell is not a mark
+    // counted as having no document (demo's deaths print '-' for 1939; 1940, which no table has, is not)
     w.append("coverage.toml", "\n[[target]]\nseries = \"camps.deaths\"\ndated = \"year\"\nfrom = 1938\nto = 1940\n");
     let out = stdout(&w.run(&["coverage", "camps.deaths"]));
     assert!(out.contains("  none         1939-1940\n               of these, printed as '-' (no figure) in 1 document: 1939\n"), "{out}");
