@@ -597,7 +597,7 @@ fn coverage_chart(an: &Analysis) -> Option<Chart> {
                 // a year no document gives, where a table prints a dash or "no data" instead of a figure
                 let flags = if r.documents_disagree {
                     "documents-disagree"
-                } else if r.documents.is_empty() && !r.no_figure_documents.is_empty() {
+                } else if r.no_figure_printed() {
                     "no-figure-printed"
                 } else {
                     ""

@@ -96,6 +96,14 @@ pub struct Row {
     pub no_figure_marks: Vec<String>,
 }
 
+impl Row {
+    /// A year no document gives a figure for, where a table prints a dash or "no data" instead:
+    /// left blank on purpose or marked as unknown, not a year no copy has been found for.
+    pub fn no_figure_printed(&self) -> bool {
+        self.documents.is_empty() && !self.no_figure_documents.is_empty()
+    }
+}
+
 /// Whether a missing marker says that the printed table has no figure in that cell (a dash, "no
 /// data"), as opposed to an empty cell or the project's `unread` (a cell no copy let us read).
 fn printed_no_figure(cell: &str) -> bool {
@@ -195,7 +203,7 @@ pub fn render_text(targets: &[Target], rows: &[Row], targets_file: &str) -> Stri
         // a year no document gives a figure for may be one a table prints a mark for: a dash where there
         // was nothing to count (the death sentences of 1948-1949, when there was no death penalty) or
         // "no data"; said so, to tell it from a year no copy has been found for
-        let dashed: Vec<&&Row> = mine.iter().filter(|r| r.documents.is_empty() && !r.no_figure_documents.is_empty()).collect();
+        let dashed: Vec<&&Row> = mine.iter().filter(|r| r.no_figure_printed()).collect();
         let dashed_years: Vec<i32> = dashed.iter().map(|r| r.year).collect();
         let dashed_docs: BTreeSet<&String> = dashed.iter().flat_map(|r| &r.no_figure_documents).collect();
         let dashed_marks: BTreeSet<String> = dashed.iter().flat_map(|r| r.no_figure_marks.iter().map(|m| format!("'{m}'"))).collect();
