@@ -486,10 +486,14 @@ pub const ESTIMATE_MAP_POPULATION: &[(&str, &str, &str)] = &[
     ("estimate.custody_population_1931", "camps.population", "1931-01-01"),
     ("estimate.forced_labour_population_1931", "camps.population", "1931-01-01"),
     ("estimate.camp_population_1931_32", "camps.population", "1932-01-01"),
+    ("estimate.custody_population_1931_32", "camps.population", "1932-01-01"),
+    ("estimate.custody_population_1933_35", "custody.population", "1935-01-01"),
     ("estimate.camp_population_1937", "camps.population", "1937-01-01"),
     ("estimate.forced_labour_population_1939", "gulag.population", "1939-01-01"),
     ("estimate.forced_labour_population_1941", "gulag.population", "1941-01-01"),
+    ("estimate.gulag_population_1940_42", "gulag.population", "1941-01-01"),
     ("estimate.forced_labour_population_1944", "gulag.population", "1944-01-01"),
+    ("estimate.gulag_population_postwar", "gulag.population", "1946-01-01"),
     ("estimate.camp_population_1947", "gulag.population", "1947-01-01"),
     ("estimate.camp_population_1949", "gulag.population", "1949-01-01"),
     ("estimate.forced_labour_population_1949", "gulag.population", "1949-01-01"),
@@ -503,7 +507,7 @@ const ESTIMATES_POPULATION: EstimatesChart = EstimatesChart {
     name: "estimates-population",
     title: "Estimates of the camp and forced-labour population against the archival counts (log scale)",
     map: ESTIMATE_MAP_POPULATION,
-    note: "Each estimate is drawn as printed (a printed range: its two ends; a bound is said on its row). Archival: on 1 January of the year the estimate names (for 1931-32, 1 January 1932, the middle of the span). Before 1934 the data counts the camps only (no colonies or prisons), so 1930-1931 set prisoners in all places and forced labourers against the camps; from 1937 the camps alone for the camp population of 1937, then the camps and colonies (gulag.population) for the 'slave-labour' or camp population of later years: the special settlers (about 0.9 to 2.75 million in those years) and the prisons are not added. Most of these estimates were made before the archives opened; every one lies above the archival count of its year, most of them three to ten times.",
+    note: "Each estimate is drawn as printed (a printed range: its two ends; a bound is said on its row). Archival: on 1 January of the year the estimate names (for a span, 1 January of its middle year: 1932 for 1931-32, 1941 for 1940-42, 1946 for the post-war years 1945-47; for the places of detention of 1933-35, the camps, colonies and prisons of 1 January 1935, the first count of all three in the span). Before 1934 the data counts the camps only (no colonies or prisons), so 1930-1932 set prisoners in all places and forced labourers against the camps; from 1937 the camps alone for the camp population of 1937, then the camps and colonies (gulag.population) for the 'slave-labour' or camp population of later years: the special settlers (about 0.9 to 2.75 million in those years) and the prisons are not added. Most of these estimates were made before the archives opened; every one lies above the archival count of its year, most of them three to ten times.",
 };
 
 fn estimates_chart(an: &Analysis, spec: &EstimatesChart) -> Chart {
@@ -1022,15 +1026,15 @@ pub fn chart_tables(an: &Analysis) -> Vec<Table> {
     let fields = vec![
         f("chart", FieldType::String, "Chart file name (charts/<chart>.svg|png)", true),
         f("layer", FieldType::String, "Legend label of the drawn series", true),
-        f("row", FieldType::String, "Row label (estimates chart), else empty", false),
+        f("row", FieldType::String, "Row label (the estimates-vs-archives and estimates-population charts), else empty", false),
         f("period_start", FieldType::Date, "First day of the period", true),
         f("period_end", FieldType::Date, "Last day of the period", true),
         f("x", FieldType::Number, "Horizontal position as drawn (fractional year, or row index)", true),
         f("value", FieldType::Number, "Value drawn (empty where a printed range is drawn as its two ends, with no value between them)", false),
         f("low", FieldType::Number, "Low end of the drawn range", true),
         f("high", FieldType::Number, "High end of the drawn range", true),
-        f("sources", FieldType::String, "Sources, ';'-joined", false),
-        f("flags", FieldType::String, "Flags of the reconciled row (coverage chart: documents-disagree marks a cell whose documents disagree, no-figure-printed a year no document gives where a table prints a dash or 'no data'; estimates-vs-archives: a published estimate's lower-bound/upper-bound, an archival row's 'archival <series> <period>' then the flags of the reconciled rows it takes; sources-* charts: a source's figure printed as a bound, lower-bound or upper-bound)", false),
+        f("sources", FieldType::String, "Sources, ';'-joined (in the coverage chart, the documents counted, each by its witness group's name or its source id)", false),
+        f("flags", FieldType::String, "Flags of the reconciled row (coverage chart: documents-disagree marks a cell whose documents disagree, no-figure-printed a year no document gives where a table prints a dash or 'no data'; estimates-vs-archives and estimates-population: a published estimate's lower-bound/upper-bound, an archival row's 'archival <series> <period>' then the flags of the reconciled rows it takes; sources-* charts: a source's figure printed as a bound, lower-bound or upper-bound)", false),
     ];
     let charts = build_charts(an);
     let mut rows = Vec::new();
@@ -1056,8 +1060,8 @@ pub fn chart_tables(an: &Analysis) -> Vec<Table> {
     }
     vec![Table {
         name: "charts".into(),
-        title: "The data behind every chart".into(),
-        description: "One row per point drawn in charts/: its layer, period, value and range, sources and flags.".into(),
+        title: "The data behind every chart that build draws".into(),
+        description: "One row per point drawn in the charts that gulagstats build writes to charts/ (the register charts, drawn by gulagstats register from a register outside the repository, are not included): its layer, period, value and range, sources and flags.".into(),
         fields,
         // no key: a row of the estimates chart may hold several points of one period (separate
         // estimates of one author), and most charts have no row label

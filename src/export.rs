@@ -168,7 +168,7 @@ pub fn observations_table(obs: &[Observation]) -> Table {
         description: "One row per value as printed by a source (evidence=printed, with where it stands in the source) or computed by the pipeline (evidence=derived, with the rule in the note).".into(),
         fields: vec![
             f("series", FieldType::String, "Series name, institution.measure (see docs/series.md)", true),
-            f("period_start", FieldType::Date, "First day of the period; a stock has period_start == period_end", true),
+            f("period_start", FieldType::Date, "First day of the period; a stock counted on one day has period_start == period_end (a stock its source dates only to a month, a year or a span has that period)", true),
             f("period_end", FieldType::Date, "Last day of the period", true),
             f("category", FieldType::String, "Category within the series (empty when none)", false),
             f("value", FieldType::Number, "The value, with the decimals printed", true),
@@ -328,12 +328,12 @@ pub fn findings_table(identities: &[crate::check::Finding], diags: &[crate::diag
     Table {
         name: "findings".into(),
         title: "Known problems in the data: broken accounting identities and data findings".into(),
-        description: "One row per finding: an accounting identity the figures break (kind identity: a part above its whole, counts against a printed share, camp deaths above system deaths, a printed total against the sum of its parts), or a finding of validation (kind data: a printed total that differs from its rows, shares that do not make 100, a source that gives two figures for one quantity). Findings are reported, never corrected.".into(),
+        description: "One row per finding: an accounting identity the figures break (kind identity: a part above its whole, counts against a printed share, camp deaths above system deaths, a printed total against the sum of its parts, flows of shorter periods adding up to more than the figure of a span that contains them, a stock that does not follow from the flows), or a finding of validation (kind data: a printed total that differs from its rows, shares that do not make 100, a source that gives two figures for one quantity). Findings are reported, never corrected.".into(),
         fields: vec![
             f("kind", FieldType::String, "identity (gulagstats check) or data (gulagstats validate)", true).one_of(&["identity", "data"]),
             f("check", FieldType::String, "The identity or the finding's kind (e.g. part-not-above-whole, total-mismatch)", true),
             f("series", FieldType::String, "Series of an identity finding (empty for a data finding)", false),
-            f("period", FieldType::String, "Period of an identity finding (empty for a data finding)", false),
+            f("period", FieldType::String, "Where an identity finding is reported: the first day of its period (the year, for a stock-flow residual); the periods in full are in reconciled_rows (empty for a data finding)", false),
             f("reconciled_rows", FieldType::String, "The reconciled rows the broken identity joins, which carry the flag identity-finding, as 'series start..end', '; '-joined (empty for a data finding): filter on a flagged row's series and dates to find its finding", false),
             f("location", FieldType::String, "file:line:column of a data finding in data/ (empty for an identity finding)", false),
             f("message", FieldType::String, "What is wrong, with the figures", true),
@@ -538,7 +538,7 @@ pub fn rebuilt_table(ts: &[crate::rebuild::Table]) -> Table {
     Table {
         name: "rebuilt".into(),
         title: "Printed tables with unread cells, rebuilt from other sources".into(),
-        description: "One row per cell of each table file with cells no copy let us read (marker 'unread': GRZ 1993's Tables 1-9 and Appendices A-B): status printed (read in a copy; value as printed), rebuilt (unread; value, range, method and sources of the reconciled row of the same series, period and category: other sources, or the same article's running text, never the table's printed figure) or missing (unread and not in the data).".into(),
+        description: "One row per cell of each table file with cells no copy let us read (marker 'unread': GRZ 1993's Tables 1-9 and Appendices A-B): status printed (read in a copy; value as printed), rebuilt (unread; value, range, method and sources of the reconciled row of the same series, period and category: other sources, or the same article's running text or notes, never the table's printed figure) or missing (unread and not in the data).".into(),
         fields: vec![
             f("source_id", FieldType::String, "Source of the table", true),
             f("table", FieldType::String, "Table file (data/tables/<source_id>/<table>.csv)", true),
@@ -744,6 +744,7 @@ fn resource(t: &Table, file: &str, ext: &str, bytes: &[u8]) -> serde_json::Value
     use serde_json::json;
     let unit_of = |name: &str| -> Option<&'static str> {
         match name {
+            "value" | "low" | "high" if t.name == "charts" => Some("the unit of the chart's axis: persons, percent or per_1000; in the coverage chart a count of documents"),
             "value" | "low" | "high" => Some("see the unit field of the row: persons, percent, per_1000 or count"),
             "n_sources" => Some("count"),
             _ => None,
