@@ -304,10 +304,15 @@ fn population_estimates_chart_sets_each_year_against_its_count() {
             *e = f64::min(*e, least);
         }
     }
-    assert!(published.len() >= 15, "{published:?}");
+    assert!(published.len() >= 26, "{published:?}");
     let flags = |row: &str| archival[row].1.clone();
     assert!(flags("forced labour population 1941: wiles-via-szamuely1969").starts_with("archival gulag.population 1941-01-01"));
     assert!(flags("custody population 1930: dallin-nicolaevsky-via-dugin2011").starts_with("archival camps.population 1930-01-01"));
+    // a span is set against 1 January of its middle year; the places of detention of 1933-35 against the
+    // first count of camps, colonies and prisons in the span (1 January 1935)
+    assert!(flags("gulag population postwar: antonov-ovseenko").starts_with("archival gulag.population 1946-01-01"));
+    assert!(flags("custody population 1933-35: cohen-zemskov1991").starts_with("archival custody.population 1935-01-01"));
+    assert!(flags("custody population 1931-32: conquest1990").starts_with("archival camps.population 1932-01-01"));
     assert_eq!(published["camp population 1937: wikipedia-gulag-estimates [Timasheff (1948)]"], 2300000.0);
     assert_eq!(published["camp population 1949: thorp-via-time1949"], 8000000.0);
     for (row, least) in &published {
