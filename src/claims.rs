@@ -40,10 +40,16 @@ struct Parser<'a> {
     /// Parentheses and signs open around the current factor: bounded, so that a pathological
     /// expression is an error and not a stack overflow.
     depth: usize,
+    /// Binary operators read so far: bounded too, since a chain `1+1+...+1` of tens of thousands of terms
+    /// builds a tree as deep as it is long, which evaluating or dropping would overflow the stack on.
+    ops: usize,
 }
 
 /// The deepest nesting of parentheses and unary minus signs an expression may have.
 const MAX_DEPTH: usize = 64;
+
+/// The most binary operators (`+ - * /`) an expression may have.
+const MAX_OPERATORS: usize = 1000;
 
 impl<'a> Parser<'a> {
     fn ws(&mut self) {
@@ -60,7 +66,7 @@ impl<'a> Parser<'a> {
             self.ws();
             match self.s.get(self.i) {
                 Some(&c) if c == b'+' || c == b'-' => {
-                    self.i += 1;
+                    self.operator()?;
                     let r = self.term()?;
                     l = Expr::Bin(c as char, Box::new(l), Box::new(r));
                 }
@@ -74,13 +80,22 @@ impl<'a> Parser<'a> {
             self.ws();
             match self.s.get(self.i) {
                 Some(&c) if c == b'*' || c == b'/' => {
-                    self.i += 1;
+                    self.operator()?;
                     let r = self.factor()?;
                     l = Expr::Bin(c as char, Box::new(l), Box::new(r));
                 }
                 _ => return Ok(l),
             }
         }
+    }
+    /// Step over a binary operator, counting it.
+    fn operator(&mut self) -> Result<(), ParseError> {
+        if self.ops >= MAX_OPERATORS {
+            return self.err(format!("the expression has more than {MAX_OPERATORS} operators"));
+        }
+        self.ops += 1;
+        self.i += 1;
+        Ok(())
     }
     fn factor(&mut self) -> Result<Expr, ParseError> {
         self.ws();
@@ -193,11 +208,15 @@ impl<'a> Parser<'a> {
 }
 
 pub fn parse(s: &str) -> Result<Expr, ParseError> {
-    let mut p = Parser { s: s.as_bytes(), i: 0, depth: 0 };
+    let mut p = Parser { s: s.as_bytes(), i: 0, depth: 0, ops: 0 };
     let e = p.expr()?;
     p.ws();
     if p.i < s.len() {
-        return p.err(format!("unexpected '{}' after the expression", &s[p.i..]));
+        // the rest as far as 40 characters: a long tail is not echoed whole
+        let rest = String::from_utf8_lossy(&p.s[p.i..]);
+        let shown: String = rest.chars().take(40).collect();
+        let more = if rest.chars().count() > 40 { "..." } else { "" };
+        return p.err(format!("unexpected '{shown}{more}' after the expression"));
     }
     Ok(e)
 }
@@ -652,6 +671,15 @@ mod tests {
         let deep = format!("{}1{}", "(".repeat(100_000), ")".repeat(100_000));
         assert!(parse(&deep).unwrap_err().message.contains("nested more than 64 deep"));
         assert!(parse(&format!("{}1", "-".repeat(100_000))).is_err());
+        // so is a long flat chain, whose tree is as deep as it is long
+        assert!(parse(&format!("1{}", "+1".repeat(1000))).is_ok());
+        let long = format!("1{}", "+1".repeat(30_000));
+        assert!(parse(&long).unwrap_err().message.contains("more than 1000 operators"));
+        assert!(parse(&format!("1{}", "*2-3".repeat(600))).is_err());
+        // a long tail after the expression is not echoed whole; a non-ASCII one does not panic
+        let e = parse(&format!("1 ){}", "x".repeat(10_000))).unwrap_err();
+        assert!(e.message.len() < 100, "{}", e.message);
+        assert!(parse("1 é").unwrap_err().message.contains("é"));
     }
 
     #[test]

@@ -435,6 +435,10 @@ pub fn load(data_dir: &Path, diags: &mut Vec<Diagnostic>) -> Catalog {
             }
             all.into_iter().filter(|p| p.is_dir()).collect()
         }
+        Err(e) if tdir.is_dir() => {
+            diags.push(Diagnostic::error(&rel_path(data_dir, &tdir), 1, 1, kind::MISSING_FILE, format!("the tables folder cannot be read: {e}")));
+            vec![]
+        }
         Err(_) => {
             diags.push(Diagnostic::error(&rel_path(data_dir, &tdir), 1, 1, kind::MISSING_FILE, "no tables folder"));
             vec![]
@@ -443,7 +447,14 @@ pub fn load(data_dir: &Path, diags: &mut Vec<Diagnostic>) -> Catalog {
     dirs.sort();
     for dir in dirs {
         let source_id = dir.file_name().unwrap_or_default().to_string_lossy().to_string();
-        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir).map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| !hidden(p)).collect()).unwrap_or_default();
+        // a source's folder that cannot be listed would drop its tables without a word
+        let mut files: Vec<PathBuf> = match std::fs::read_dir(&dir) {
+            Ok(rd) => rd.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| !hidden(p)).collect(),
+            Err(e) => {
+                diags.push(Diagnostic::error(&rel_path(data_dir, &dir), 1, 1, kind::MISSING_FILE, format!("the source's folder cannot be read: {e}")));
+                continue;
+            }
+        };
         files.sort();
         for p in files.iter().filter(|p| p.is_dir() || !matches!(p.extension().and_then(|e| e.to_str()), Some("csv") | Some("toml"))) {
             stray(p, diags);

@@ -4,6 +4,16 @@
 //! ([`tidy`]) -> reconciled series ([`reconcile`], [`derive`]) -> checks ([`check`]), charts
 //! ([`charts`]) and exports ([`export`]). The [`cmd`] modules are the subcommands.
 
+/// `eprintln!` that never panics: a closed or broken stderr (`gulagstats validate 2>&1 | true`) must
+/// not turn a report into a crash; the line is dropped and the exit status stays the command's.
+#[macro_export]
+macro_rules! eline {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($t)*);
+    }};
+}
+
 pub mod charts;
 pub mod check;
 pub mod claims;

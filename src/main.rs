@@ -70,7 +70,7 @@ fn main() {
             if let gulagstats::error::Error::Invalid(d) = &e {
                 gulagstats::pipeline::report(d, false);
             }
-            eprintln!("gulagstats: {e}");
+            gulagstats::eline!("gulagstats: {e}");
             std::process::exit(e.exit_code());
         }
     }

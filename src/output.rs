@@ -41,7 +41,7 @@ pub fn remove_stale(dir: &Path, names: impl IntoIterator<Item = String>, written
 /// Say on stderr which files of an earlier run were removed, if any.
 pub fn report_removed(dir: &Path, removed: &[String]) {
     if !removed.is_empty() {
-        eprintln!("removed {} file(s) of an earlier run from {} (not written by this one): {}", removed.len(), dir.display(), removed.join(", "));
+        crate::eline!("removed {} file(s) of an earlier run from {} (not written by this one): {}", removed.len(), dir.display(), removed.join(", "));
     }
 }
 

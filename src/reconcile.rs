@@ -175,8 +175,10 @@ pub fn load_rules(data_dir: &Path, catalog: &crate::ingest::Catalog, diags: &mut
             }
         }
         let amounts = [x.low_rel, x.high_rel, x.low_add, x.high_add];
-        if !(0.0..1.0).contains(&x.low_rel) || !(0.0..=10.0).contains(&x.high_rel) || !amounts.iter().all(|a| a.is_finite() && *a >= 0.0) {
-            bad(kind::CONFIG_ERROR, "a rule widens a range: low_rel must be at least 0 and below 1, high_rel from 0 to 10, low_add and high_add finite and at least 0".to_string());
+        // amounts added are bounded like the figures of the data (at most 15 digits, below 1e12 here):
+        // an end of 1e308 would overflow to infinity in the charts' axes
+        if !(0.0..1.0).contains(&x.low_rel) || !(0.0..=10.0).contains(&x.high_rel) || !amounts.iter().all(|a| a.is_finite() && *a >= 0.0 && *a < 1e12) {
+            bad(kind::CONFIG_ERROR, "a rule widens a range: low_rel must be at least 0 and below 1, high_rel from 0 to 10, low_add and high_add at least 0 and below 1e12".to_string());
         } else if amounts.iter().all(|a| *a == 0.0) {
             bad(kind::CONFIG_ERROR, "all four amounts are 0: the rule would do nothing".to_string());
         }

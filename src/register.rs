@@ -182,6 +182,10 @@ pub fn manifest_pos(imp: &Import, span: std::ops::Range<usize>) -> (usize, usize
 }
 
 /// Parse a manifest, reporting errors with line and column in it.
+/// Institutions of the central series vocabulary (`data/series.csv`, the contract's names, and the
+/// register's own sums): a per-camp series may not take one of them.
+const CENTRAL_INSTITUTIONS: &[&str] = &["camps", "colonies", "prisons", "gulag", "custody", "special_settlements", "nkvd", "counterrev", "register"];
+
 pub fn parse_manifest(text: &str, file: &str, diags: &mut Vec<Diagnostic>) -> Option<(Manifest, PeriodKind)> {
     let m: Manifest = match toml::from_str(text) {
         Ok(m) => m,
@@ -212,6 +216,11 @@ pub fn parse_manifest(text: &str, file: &str, diags: &mut Vec<Diagnostic>) -> Op
     if m.values.from > m.values.to {
         diags.push(Diagnostic::error(file, 1, 1, kind::MANIFEST_ERROR, format!("values.from ({}) is after values.to ({})", m.values.from, m.values.to)));
         ok = false;
+    } else if m.values.from < 1800 || m.values.to > 2100 {
+        // as for the dates of the data: a year outside these is a typing error, and a span of
+        // millions of years would make the run crawl through them
+        diags.push(Diagnostic::error(file, 1, 1, kind::MANIFEST_ERROR, format!("values.from and values.to ({}-{}) must be years between 1800 and 2100", m.values.from, m.values.to)));
+        ok = false;
     }
     // settings that would read figures wrongly without a word
     let mut bad = |msg: String| {
@@ -220,6 +229,9 @@ pub fn parse_manifest(text: &str, file: &str, diags: &mut Vec<Diagnostic>) -> Op
     };
     if !crate::ingest::valid_series_name(&m.values.series) {
         bad(format!("values.series '{}' is not of the form institution.measure", m.values.series));
+    } else if CENTRAL_INSTITUTIONS.iter().any(|i| m.values.series.split('.').next() == Some(*i)) {
+        // per-camp figures under a central name would read as central totals in the exports
+        bad(format!("values.series '{}' is a name of the central series (institution {}): per-camp figures take a series of their own, e.g. camp.population", m.values.series, m.values.series.split('.').next().unwrap_or("")));
     }
     for sep in &m.thousands_separators {
         let mut cs = sep.chars();
@@ -961,5 +973,29 @@ mod tests {
         assert_eq!(read_figure("100000000000000000000", &seps).unwrap_err().0, kind::NOT_A_NUMBER);
         assert_eq!(read_figure("1 000 000 000", &seps).unwrap_err().0, kind::NOT_A_NUMBER);
         assert_eq!(read_figure("999 999 999", &seps), Ok(999999999.0));
+    }
+
+    #[test]
+    fn manifest_years_and_series_are_bounded() {
+        let base = include_str!("../registers/camps-register.toml");
+        let mut d = Vec::new();
+        assert!(parse_manifest(base, "m.toml", &mut d).is_some(), "{d:?}");
+        let own = "series = \"camp.population\"";
+        assert!(base.contains(own));
+        for (from, to, series, msg) in [
+            ("from = 1923", "to = 2147483647", own, "between 1800 and 2100"),
+            ("from = -5", "to = 1960", own, "between 1800 and 2100"),
+            ("from = 1923", "to = 1960", "series = \"camps.population\"", "central series"),
+            ("from = 1923", "to = 1960", "series = \"register.camps_population_sum\"", "central series"),
+        ] {
+            let text = base.replace("from = 1923", from).replace("to = 1960", to).replace(own, series);
+            let mut d = Vec::new();
+            assert!(parse_manifest(&text, "m.toml", &mut d).is_none(), "{text}");
+            assert!(d.iter().any(|x| x.message.contains(msg)), "{d:?}");
+        }
+        // a per-camp series of its own is fine
+        let text = base.replace(own, "series = \"camp.deaths\"");
+        let mut d = Vec::new();
+        assert!(parse_manifest(&text, "m.toml", &mut d).is_some(), "{d:?}");
     }
 }

@@ -460,3 +460,25 @@ fn a_data_folder_without_tables_says_so_once() {
     assert!(err.contains("data/tables:1:1: error[missing-file]: no tables"), "{err}");
     assert_eq!(err.matches("error[").count(), 1, "{err}");
 }
+
+/// A closed stderr (`gulagstats validate 2>&1 | true`) is no reason to crash: the report is lost, the
+/// exit status is the command's own, and `build` still writes its outputs.
+#[test]
+fn a_closed_stderr_does_not_panic() {
+    let w = Work::new();
+    for (args, code) in [(&["validate"][..], 0), (&["build", "--out", "out"][..], 0), (&["eval", "1 +"][..], 2)] {
+        let mut child = std::process::Command::new(bin())
+            .current_dir(w.dir.path())
+            .args(args)
+            .env_remove("CI")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // close the reading end before the program has written anything
+        drop(child.stderr.take());
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(code), "{args:?}: {status:?}");
+    }
+    assert!(w.path("out/data/clean/observations.csv").exists());
+}

@@ -34,7 +34,7 @@ pub fn run(a: &Args) -> Result<i32> {
     pb.inc(1);
     pb.finish_and_clear();
     let count = |st: &str| an.claims.iter().filter(|c| c.status == st).count();
-    eprintln!(
+    crate::eline!(
         "{} observations ({} printed), {} reconciled rows, {} conflicts; claims: {} pass, {} fail, {} documented, {} not-evaluable; {} identity findings, {} data findings; {} chart files, {} dataset files",
         an.observations.len(),
         an.loaded.observations.len(),
@@ -49,12 +49,12 @@ pub fn run(a: &Args) -> Result<i32> {
         charts.len(),
         files.len()
     );
-    eprintln!("wrote {} chart file(s) to {} and {} dataset file(s) to {}", charts.len(), out.join("charts").display(), files.len(), out.join("data").join("clean").display());
+    crate::eline!("wrote {} chart file(s) to {} and {} dataset file(s) to {}", charts.len(), out.join("charts").display(), files.len(), out.join("data").join("clean").display());
     for n in crate::pipeline::missing_optional(&super::data_dir(&a.data)) {
-        eprintln!("{n}");
+        crate::eline!("{n}");
     }
     for c in an.claims.iter().filter(|c| c.status == "fail") {
-        eprintln!("claim {} failed: expected {}, computed {} ({})", c.id, c.expected, c.computed, c.statement);
+        crate::eline!("claim {} failed: expected {}, computed {} ({})", c.id, c.expected, c.computed, c.statement);
     }
     if an.failed_claims() > 0 {
         return Err(Error::Failed(format!("{} claim(s) failed without a documented reason", an.failed_claims())));

@@ -27,7 +27,7 @@ pub fn run(a: &Args) -> Result<i32> {
     }
     if an.coverage.is_empty() {
         // the targets file may be left out (or hold none): nothing to count, said on stderr
-        eprintln!("note: {file} is not there or holds no targets: no coverage targets");
+        crate::eline!("note: {file} is not there or holds no targets: no coverage targets");
     }
     let targets: Vec<_> = an.coverage.iter().filter(|t| a.series.is_empty() || a.series.contains(&t.series)).cloned().collect();
     let rows = crate::coverage::rows(&targets, &an);

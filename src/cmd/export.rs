@@ -22,6 +22,6 @@ pub fn run(a: &Args) -> Result<i32> {
     let mut tables = an.export_tables();
     tables.extend(crate::charts::chart_tables(&an));
     let written = crate::export::write_all(&a.out, &tables, &an.sources(), fmt)?;
-    eprintln!("wrote {} file(s) to {}", written.len(), a.out.display());
+    crate::eline!("wrote {} file(s) to {}", written.len(), a.out.display());
     Ok(0)
 }

@@ -33,6 +33,6 @@ pub fn run(a: &Args) -> Result<i32> {
             return Err(Error::Usage(format!("figure '{f}' has nothing to draw in these data")));
         }
     }
-    eprintln!("wrote {} file(s) to {}", written.len(), a.out.display());
+    crate::eline!("wrote {} file(s) to {}", written.len(), a.out.display());
     Ok(0)
 }

@@ -80,7 +80,7 @@ pub fn run(a: &Args) -> Result<i32> {
     if imp.has_errors() {
         // the register and its manifest lie outside the data folder: their paths print as typed
         for d in imp.diagnostics.iter().filter(|d| d.is_error()) {
-            eprintln!("{d}");
+            crate::eline!("{d}");
         }
         let n = imp.diagnostics.iter().filter(|d| d.is_error()).count();
         return Err(Error::Failed(format!("the register could not be read: {n} error(s); see {}", out.join("register-report.txt").display())));
@@ -117,7 +117,7 @@ pub fn run(a: &Args) -> Result<i32> {
     s.push('\n');
     s.push_str(&ctext);
     crate::output::stdout(&s)?;
-    eprintln!("wrote register-observations.csv, register-totals.csv, register-comparison.csv, register-largest-camps.csv, register-report.txt, register-claims.txt and {} chart file(s) to {}", charts.len(), out.display());
+    crate::eline!("wrote register-observations.csv, register-totals.csv, register-comparison.csv, register-largest-camps.csv, register-report.txt, register-claims.txt and {} chart file(s) to {}", charts.len(), out.display());
     // as in `check`: a claim the register contradicts fails the run unless its reason is recorded
     let failed = checks.iter().filter(|c| c.status == "fail").count();
     if failed > 0 {

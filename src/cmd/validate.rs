@@ -21,11 +21,11 @@ pub fn run(a: &Args) -> Result<i32> {
     crate::pipeline::settle(&dir, &l.catalog, &mut l.diagnostics);
     crate::pipeline::report(&l.diagnostics, !a.quiet);
     for n in crate::pipeline::missing_optional(&dir) {
-        eprintln!("{n}");
+        crate::eline!("{n}");
     }
     let errors = l.diagnostics.iter().filter(|d| d.is_error()).count();
     let findings = l.diagnostics.len() - errors;
-    eprintln!("{} table(s), {} observation(s): {errors} error(s), {findings} finding(s)", l.catalog.tables.len(), l.observations.len());
+    crate::eline!("{} table(s), {} observation(s): {errors} error(s), {findings} finding(s)", l.catalog.tables.len(), l.observations.len());
     if errors > 0 {
         return Err(Error::Failed(format!("the data is invalid: {errors} error(s)")));
     }
