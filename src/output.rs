@@ -23,6 +23,32 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// Before a command writes anything: every output folder can be made and written into, and no file it
+/// writes stands in the way as a folder. A run that would fail half-way (a read-only `data/clean`, a
+/// folder where `findings.csv` goes) then fails before it has replaced a single output, and the outputs
+/// of the earlier run stay as they were, all of one run.
+pub fn preflight(dirs: &[&Path], is_output: impl Fn(&str) -> bool) -> Result<()> {
+    for dir in dirs {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io("create folder", dir, e))?;
+        let probe = dir.join(format!(".gulagstats-probe-{}", std::process::id()));
+        std::fs::File::create(&probe).map_err(|e| Error::io("write into", dir, e))?;
+        let _ = std::fs::remove_file(&probe);
+        let rd = std::fs::read_dir(dir).map_err(|e| Error::io("read", dir, e))?;
+        let mut blocked: Vec<String> = rd
+            .filter_map(|e| e.ok())
+            .filter(|e| e.path().is_dir())
+            .map(|e| e.file_name().to_string_lossy().to_string())
+            .filter(|n| is_output(n))
+            .collect();
+        blocked.sort();
+        if let Some(n) = blocked.first() {
+            let path = dir.join(n);
+            return Err(Error::io("write", &path, std::io::Error::other("a folder stands where this output file goes; nothing was written")));
+        }
+    }
+    Ok(())
+}
+
 /// Remove from `dir` each file of `names` (the files a command can write) that this run did not
 /// write: an output of an earlier run must not outlive the run that replaced it. Returns the names
 /// removed, for the command to report.

@@ -482,3 +482,24 @@ fn a_closed_stderr_does_not_panic() {
     }
     assert!(w.path("out/data/clean/observations.csv").exists());
 }
+
+/// A build that cannot write one of its outputs fails before it has replaced any: the outputs of the
+/// earlier run stay, all of one run (here a folder stands where findings.csv goes).
+#[test]
+fn a_build_that_cannot_write_leaves_the_earlier_outputs_whole() {
+    let w = Work::new();
+    assert_eq!(w.run(&["build", "--out", "out"]).status.code(), Some(0));
+    std::fs::write(w.path("out/charts/figure-a.svg"), "earlier run").unwrap();
+    std::fs::write(w.path("out/data/clean/observations.csv"), "earlier run").unwrap();
+    std::fs::remove_file(w.path("out/data/clean/findings.csv")).unwrap();
+    std::fs::create_dir(w.path("out/data/clean/findings.csv")).unwrap();
+    let o = w.run(&["build", "--out", "out"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("findings.csv"), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(w.path("out/charts/figure-a.svg")).unwrap(), "earlier run");
+    assert_eq!(std::fs::read_to_string(w.path("out/data/clean/observations.csv")).unwrap(), "earlier run");
+    // once the way is clear the build writes everything again
+    std::fs::remove_dir(w.path("out/data/clean/findings.csv")).unwrap();
+    assert_eq!(w.run(&["build", "--out", "out"]).status.code(), Some(0));
+    assert_ne!(std::fs::read_to_string(w.path("out/charts/figure-a.svg")).unwrap(), "earlier run");
+}

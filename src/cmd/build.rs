@@ -17,6 +17,16 @@ pub fn run(a: &Args) -> Result<i32> {
     super::check_out(&out, &super::data_dir(&a.data))?;
     let pb = crate::output::progress(4, "build");
     let an = crate::pipeline::analyse(&super::data_dir(&a.data))?;
+    // both folders checked before either is written: a failure half-way would mix two runs
+    let (charts_dir, clean_dir) = (out.join("charts"), out.join("data").join("clean"));
+    crate::output::preflight(&[&charts_dir, &clean_dir], |n| {
+        let (stem, ext) = n.rsplit_once('.').unwrap_or((n, ""));
+        match ext {
+            "svg" | "png" => crate::charts::NAMES.contains(&stem),
+            "csv" | "json" | "parquet" => true,
+            _ => false,
+        }
+    })?;
     pb.inc(1);
     let findings = an.loaded.diagnostics.len();
     pb.set_message("charts");
