@@ -256,6 +256,13 @@ pub fn parse_csv(text: &str, rel: &str, diags: &mut Vec<Diagnostic>) -> Option<(
         for (i, c) in cells.iter().enumerate().filter(|(_, c)| c.trim_start().starts_with(['=', '+', '@'])) {
             diags.push(Diagnostic::error(rel, line, i + 1, kind::CSV_ERROR, format!("'{}' begins with '{}': a spreadsheet would run it as a formula", c.trim().chars().take(40).collect::<String>(), c.trim_start().chars().next().unwrap_or('='))));
         }
+        // a control character (NUL, ESC...) would travel into the exports and the terminal unseen;
+        // tab, line feed and carriage return are text (a quoted cell may span lines)
+        for (i, c) in cells.iter().enumerate() {
+            if let Some(ch) = c.chars().find(|ch| ch.is_control() && !matches!(ch, '\t' | '\n' | '\r')) {
+                diags.push(Diagnostic::error(rel, line, i + 1, kind::CSV_ERROR, format!("the cell holds the control character U+{:04X}: not text a table prints", ch as u32)));
+            }
+        }
         match &header {
             None => {
                 let h: Vec<String> = cells.iter().map(|c| c.trim().to_string()).collect();

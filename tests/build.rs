@@ -239,6 +239,10 @@ fn bounds_agree_with_what_they_allow_and_are_flagged() {
     let o = w.run(&["eval", "at(camps.population, 1942-01-01)", "--expected", "1800"]);
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
     assert!(stdout(&o).contains("(range 1,600 to 1,700)"), "{}", stdout(&o));
+    // a tolerance without a figure to compare is a usage error, not silently ignored
+    let o = w.run(&["eval", "at(camps.population, 1942-01-01)", "--tolerance", "5"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--expected"), "{}", stderr(&o));
 }
 
 /// A `preferred` rule gives the value only where a preferred source has one; elsewhere the median

@@ -17,7 +17,7 @@ pub struct Args {
     /// How far from the computed value --expected may be and still count as equal: a figure, or
     /// a percent of the expected figure ("0.5%"); "at least" or "at most" (alone or before a
     /// figure) for a one-sided statement ("more than 700,000")
-    #[arg(long, default_value = "0")]
+    #[arg(long, default_value = "0", requires = "expected")]
     pub tolerance: String,
     /// text (for people) or json (for programs)
     #[arg(long, value_enum, default_value = "text")]
