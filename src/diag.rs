@@ -199,3 +199,14 @@ pub fn nth_table_line(text: &str, table: &str, i: usize) -> usize {
         .nth(i)
         .map_or(1, |(n, _)| n + 1)
 }
+
+/// A cell's text as a message shows it: up to 60 characters, then how long the rest is, so that a
+/// cell of megabytes does not fill the terminal.
+pub fn cell_text(raw: &str) -> String {
+    let n = raw.chars().count();
+    if n <= 60 {
+        raw.to_string()
+    } else {
+        format!("{}... ({n} characters)", raw.chars().take(60).collect::<String>())
+    }
+}

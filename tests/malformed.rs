@@ -504,3 +504,16 @@ fn a_build_that_cannot_write_leaves_the_earlier_outputs_whole() {
     assert_eq!(w.run(&["build", "--out", "out"]).status.code(), Some(0));
     assert_ne!(std::fs::read_to_string(w.path("out/charts/figure-a.svg")).unwrap(), "earlier run");
 }
+
+/// A bad cell of any length is shown in its message cut to 60 characters, with its length.
+#[test]
+fn a_huge_bad_cell_is_not_echoed_whole() {
+    let w = Work::new();
+    let cell = "9".repeat(50_000) + "x" + &"9".repeat(49_999);
+    w.write("tables/demo2/text.csv", format!("series,period_start,period_end,category,value,unit,location,note\ncamps.population,1939-01-01,,,{cell},persons,p. 5,\n").as_bytes());
+    let o = w.run(&["validate"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    let line = err.lines().find(|l| l.contains("error[not-a-number]")).unwrap_or_else(|| panic!("{err}"));
+    assert!(line.len() < 400 && line.contains("(100000 characters)"), "{}", &line[..line.len().min(400)]);
+}
