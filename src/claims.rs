@@ -214,9 +214,7 @@ pub fn parse(s: &str) -> Result<Expr, ParseError> {
     if p.i < s.len() {
         // the rest as far as 40 characters: a long tail is not echoed whole
         let rest = String::from_utf8_lossy(&p.s[p.i..]);
-        let shown: String = rest.chars().take(40).collect();
-        let more = if rest.chars().count() > 40 { "..." } else { "" };
-        return p.err(format!("unexpected '{shown}{more}' after the expression"));
+        return p.err(format!("unexpected '{}' after the expression", crate::diag::cell_text(&rest, 40)));
     }
     Ok(e)
 }

@@ -200,13 +200,13 @@ pub fn nth_table_line(text: &str, table: &str, i: usize) -> usize {
         .map_or(1, |(n, _)| n + 1)
 }
 
-/// A cell's text as a message shows it: up to 60 characters, then how long the rest is, so that a
-/// cell of megabytes does not fill the terminal.
-pub fn cell_text(raw: &str) -> String {
+/// Text as a message quotes it: up to `max` characters, then how long it is, so that a cell or an
+/// expression of megabytes does not fill the terminal.
+pub fn cell_text(raw: &str, max: usize) -> String {
     let n = raw.chars().count();
-    if n <= 60 {
+    if n <= max {
         raw.to_string()
     } else {
-        format!("{}... ({n} characters)", raw.chars().take(60).collect::<String>())
+        format!("{}... ({n} characters)", raw.chars().take(max).collect::<String>())
     }
 }

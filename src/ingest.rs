@@ -254,7 +254,7 @@ pub fn parse_csv(text: &str, rel: &str, diags: &mut Vec<Diagnostic>) -> Option<(
         // the exports copy text cells as they are, and a spreadsheet runs a cell that begins
         // with '=', '+' or '@' as a formula
         for (i, c) in cells.iter().enumerate().filter(|(_, c)| c.trim_start().starts_with(['=', '+', '@'])) {
-            diags.push(Diagnostic::error(rel, line, i + 1, kind::CSV_ERROR, format!("'{}' begins with '{}': a spreadsheet would run it as a formula", c.trim().chars().take(40).collect::<String>(), c.trim_start().chars().next().unwrap_or('='))));
+            diags.push(Diagnostic::error(rel, line, i + 1, kind::CSV_ERROR, format!("'{}' begins with '{}': a spreadsheet would run it as a formula", crate::diag::cell_text(c.trim(), 40), c.trim_start().chars().next().unwrap_or('='))));
         }
         // a control character (NUL, ESC...) would travel into the exports and the terminal unseen;
         // tab, line feed and carriage return are text (a quoted cell may span lines)

@@ -148,7 +148,7 @@ fn figure_cell(t: &RawTable, missing: &[String], line: usize, index: usize, colu
     }
     let v = parse_figure(raw);
     if v.is_none() {
-        diags.push(Diagnostic::error(&t.csv_file, line, index + 1, kind::NOT_A_NUMBER, format!("'{}' in column '{column}' is not a number (digits, optional '-' and '.', no thousands separators, at most 15 digits)", crate::diag::cell_text(raw))));
+        diags.push(Diagnostic::error(&t.csv_file, line, index + 1, kind::NOT_A_NUMBER, format!("'{}' in column '{column}' is not a number (digits, optional '-' and '.', no thousands separators, at most 15 digits)", crate::diag::cell_text(raw, 60))));
     }
     v
 }
@@ -662,7 +662,7 @@ fn validate_long(cat: &Catalog, t: &RawTable, diags: &mut Vec<Diagnostic>) -> Ty
                         Some(v)
                     }
                     None => {
-                        diags.push(Diagnostic::error(&t.csv_file, r.line, ix(4) + 1, kind::NOT_A_NUMBER, format!("'{}' is not a number (digits, optional '-' and '.', no thousands separators, at most 15 digits)", crate::diag::cell_text(&raw))));
+                        diags.push(Diagnostic::error(&t.csv_file, r.line, ix(4) + 1, kind::NOT_A_NUMBER, format!("'{}' is not a number (digits, optional '-' and '.', no thousands separators, at most 15 digits)", crate::diag::cell_text(&raw, 60))));
                         None
                     }
                 }
